@@ -1,0 +1,73 @@
+import type { RowIssue } from '../types.ts';
+import { ColumnBuilder } from './column-builder.ts';
+import { FLAG_BAD_QUOTE, FLAG_ESCAPED, type RowSink } from './tokenizer.ts';
+
+const MAX_ISSUES = 200;
+
+/** Receives tokenized rows: the header (when there is one), then data rows into column builders. */
+export class TableSink implements RowSink {
+  headerBytes: Uint8Array[] | null = null;
+  columns: ColumnBuilder[] = [];
+  rows = 0;
+  skipped = 0;
+  repaired = 0;
+  readonly issues: RowIssue[] = [];
+  private expectHeader: boolean;
+  private width = -1;
+
+  private readonly capacity: number;
+
+  /** capacity: the expected number of rows, to size column buffers once. */
+  constructor(header: boolean, width: number | undefined, capacity: number) {
+    this.expectHeader = header;
+    this.capacity = capacity;
+    if (width !== undefined) this.setWidth(width);
+  }
+
+  row(b: Uint8Array, starts: Int32Array, ends: Int32Array, flags: Uint8Array, count: number, line: number): void {
+    if (this.expectHeader) {
+      this.expectHeader = false;
+      this.headerBytes = [];
+      for (let i = 0; i < count; i++) this.headerBytes.push(b.slice(starts[i]!, ends[i]!));
+      if (this.width < 0) this.setWidth(count);
+      return;
+    }
+    if (this.width < 0) this.setWidth(count);
+    const width = this.width;
+    let n = count;
+    if (count > width) {
+      let extraEmpty = true;
+      for (let i = width; i < count; i++) if (ends[i] !== starts[i]) extraEmpty = false;
+      if (!extraEmpty) {
+        this.note(line, 'skipped', `${count} fields where the header has ${width}`);
+        return;
+      }
+      this.note(line, 'repaired', `${count - width} trailing empty field(s) dropped`);
+      n = width;
+    } else if (count < width) {
+      this.note(line, 'repaired', `${count} fields where the header has ${width}; the missing ones are empty`);
+    }
+    const cols = this.columns;
+    let badQuote = -1;
+    for (let i = 0; i < n; i++) {
+      const f = flags[i]!;
+      if (f & FLAG_ESCAPED) cols[i]!.addEscaped(b, starts[i]!, ends[i]!, line);
+      else cols[i]!.add(b, starts[i]!, ends[i]!, line);
+      if (f & FLAG_BAD_QUOTE && badQuote < 0) badQuote = i;
+    }
+    for (let i = n; i < width; i++) cols[i]!.pushNull();
+    if (badQuote >= 0 && count <= width) this.note(line, 'repaired', `text after a closing quote in field ${badQuote + 1} kept`);
+    this.rows++;
+  }
+
+  private setWidth(width: number): void {
+    this.width = width;
+    this.columns = Array.from({ length: width }, () => new ColumnBuilder(this.capacity));
+  }
+
+  private note(line: number, action: RowIssue['action'], reason: string): void {
+    if (action === 'skipped') this.skipped++;
+    else this.repaired++;
+    if (this.issues.length < MAX_ISSUES) this.issues.push({ line, action, reason });
+  }
+}

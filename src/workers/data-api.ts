@@ -1,0 +1,81 @@
+import type { Table } from 'apache-arrow';
+import { loadTable } from '../core/io/load.ts';
+import { blobSource } from '../core/io/blob-source.ts';
+import type { LoadOptions, LoadReport, Progress } from '../core/io/types.ts';
+import { profileTable } from '../core/profile/profile-table.ts';
+import type { TableProfile } from '../core/profile/types.ts';
+import { previewRows, type Preview } from '../core/table/preview.ts';
+
+/** Options that can cross a worker boundary (no callbacks, no signal). */
+export type LoadRequest = Omit<LoadOptions, 'signal' | 'onProgress'>;
+
+export type Platform = Pick<LoadOptions, 'gunzip' | 'memoryLimitBytes'>;
+
+export interface LoadResponse {
+  id: string;
+  report: LoadReport;
+  preview: Preview;
+}
+
+/**
+ * The data worker's whole protocol: tables stay in the worker, the UI gets reports, profiles and
+ * previews. The same object runs in-thread (tests) or behind comlink (browser worker, Node worker thread).
+ */
+export class DataApi {
+  private readonly tables = new Map<string, Table>();
+  private current: AbortController | null = null;
+  private nextId = 1;
+  private readonly platform: Platform;
+
+  /** platform: what this host adds to every load (Node's zlib, the memory this worker can hold). */
+  constructor(platform: Platform = {}) {
+    this.platform = platform;
+  }
+
+  async load(file: Blob, name: string, request: LoadRequest, onProgress?: (p: Progress) => void): Promise<LoadResponse> {
+    const controller = this.begin();
+    try {
+      const { table, report } = await loadTable(blobSource(file, name), { ...this.platform, ...request, signal: controller.signal, onProgress });
+      const id = `t${this.nextId++}`;
+      this.tables.set(id, table);
+      return { id, report, preview: previewRows(table, 50) };
+    } finally {
+      this.end(controller);
+    }
+  }
+
+  async profile(id: string, label?: string | null, onProgress?: (p: Progress) => void): Promise<TableProfile> {
+    const controller = this.begin();
+    try {
+      return await profileTable(this.table(id), { label, signal: controller.signal, onProgress });
+    } finally {
+      this.end(controller);
+    }
+  }
+
+  /** Aborts whatever load or profile is running; earlier tables stay. */
+  cancel(): void {
+    this.current?.abort();
+  }
+
+  drop(id: string): void {
+    this.tables.delete(id);
+  }
+
+  table(id: string): Table {
+    const table = this.tables.get(id);
+    if (!table) throw new Error(`no table ${id} in this worker`);
+    return table;
+  }
+
+  private begin(): AbortController {
+    this.current?.abort();
+    const controller = new AbortController();
+    this.current = controller;
+    return controller;
+  }
+
+  private end(controller: AbortController): void {
+    if (this.current === controller) this.current = null;
+  }
+}
