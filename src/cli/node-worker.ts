@@ -4,12 +4,11 @@ import { Worker } from 'node:worker_threads';
 import type { DataApi } from '../workers/data-api.ts';
 
 /**
- * Starts the data worker thread. Under tsx (the bin script, vitest) the worker needs the same
- * TypeScript loader, given by absolute URL so it resolves from any working directory.
+ * Starts the data worker thread, running the TypeScript sources through tsx like the bin script.
  */
 export function startDataWorker(): { api: Remote<DataApi>; close: () => Promise<void> } {
-  const url = new URL('../workers/data.node-worker.ts', import.meta.url);
-  const worker = new Worker(url, { execArgv: ['--import', import.meta.resolve('tsx/esm')] });
+  const entry = new URL('../workers/data.node-worker.ts', import.meta.url).href;
+  const worker = new Worker(new URL('../../bin/ts-worker.mjs', import.meta.url), { workerData: { entry } });
   const api = wrap<DataApi>(nodeEndpoint(worker));
   return {
     api,

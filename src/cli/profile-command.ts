@@ -1,5 +1,5 @@
-import { existsSync, openAsBlob, readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import type { LoadRequest } from '../workers/data-api.ts';
 import { UsageError, type ParsedArgs } from './args.ts';
 import { formatProfile } from './format-profile.ts';
@@ -24,7 +24,7 @@ export async function profileCommand(args: ParsedArgs): Promise<number> {
   const { api, close } = startDataWorker();
   const progress = progressLine(basename(path));
   try {
-    const loaded = await api.load(await openAsBlob(path), basename(path), request, proxy(progress.update));
+    const loaded = await api.load(resolve(path), basename(path), request, proxy(progress.update));
     const profile = await api.profile(loaded.id, label, proxy(progress.update));
     progress.done();
     if (label && !profile.label) throw new UsageError(`${basename(path)}: no column "${label}" (columns: ${loaded.report.columnNames.slice(0, 12).join(', ')}${loaded.report.columns > 12 ? ', …' : ''})`);

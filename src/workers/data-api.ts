@@ -9,7 +9,10 @@ import { previewRows, type Preview } from '../core/table/preview.ts';
 /** Options that can cross a worker boundary (no callbacks, no signal). */
 export type LoadRequest = Omit<LoadOptions, 'signal' | 'onProgress'>;
 
-export type Platform = Pick<LoadOptions, 'gunzip' | 'memoryLimitBytes'>;
+export type Platform = Pick<LoadOptions, 'gunzip' | 'memoryLimitBytes'> & {
+  /** Opens a file by path (Node: fs.openAsBlob), for hosts whose file Blobs cannot be posted. */
+  openPath?: (path: string) => Promise<Blob>;
+};
 
 export interface LoadResponse {
   id: string;
@@ -32,10 +35,14 @@ export class DataApi {
     this.platform = platform;
   }
 
-  async load(file: Blob, name: string, request: LoadRequest, onProgress?: (p: Progress) => void): Promise<LoadResponse> {
+  /** Loads a File / Blob, or in Node a path (file-backed Blobs cannot cross to a worker thread there). */
+  async load(file: Blob | string, name: string, request: LoadRequest, onProgress?: (p: Progress) => void): Promise<LoadResponse> {
     const controller = this.begin();
     try {
-      const { table, report } = await loadTable(blobSource(file, name), { ...this.platform, ...request, signal: controller.signal, onProgress });
+      const { openPath, ...platform } = this.platform;
+      if (typeof file === 'string' && !openPath) throw new Error('this worker cannot open files by path');
+      const blob = typeof file === 'string' ? await openPath!(file) : file;
+      const { table, report } = await loadTable(blobSource(blob, name), { ...platform, ...request, signal: controller.signal, onProgress });
       const id = `t${this.nextId++}`;
       this.tables.set(id, table);
       return { id, report, preview: previewRows(table, 50) };

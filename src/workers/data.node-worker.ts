@@ -1,10 +1,12 @@
 // The data worker in Node (a worker thread): the same DataApi as the browser worker, over comlink.
 import { expose } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { openAsBlob } from 'node:fs';
 import { totalmem } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { DataApi } from './data-api.ts';
 import { nodeGunzip } from './node-gunzip.ts';
 
 if (!parentPort) throw new Error('data.node-worker.ts must run in a worker thread');
-expose(new DataApi({ gunzip: nodeGunzip, memoryLimitBytes: Math.floor(totalmem() * 0.7) }), nodeEndpoint(parentPort));
+const api = new DataApi({ gunzip: nodeGunzip, memoryLimitBytes: Math.floor(totalmem() * 0.7), openPath: (path) => openAsBlob(path) });
+expose(api, nodeEndpoint(parentPort));

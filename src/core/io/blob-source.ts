@@ -4,6 +4,7 @@ import type { ByteSource } from './types.ts';
 export function blobSource(blob: Blob, name: string): ByteSource {
   return {
     name,
+    blob,
     size: blob.size,
     slice: async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()),
     stream: () => blob.stream(),

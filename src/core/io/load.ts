@@ -1,7 +1,7 @@
 import type { Table } from 'apache-arrow';
 import { readCsv } from './csv/read-csv.ts';
 import { detectFormat } from './detect-format.ts';
-import { readParquet } from './parquet.ts';
+import { readParquet } from './parquet/read-parquet.ts';
 import { tableBytes } from '../table/table-bytes.ts';
 import { LoadError, type ByteSource, type LoadOptions, type LoadReport } from './types.ts';
 

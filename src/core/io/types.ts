@@ -8,6 +8,8 @@ export interface ByteSource {
   slice(start: number, end: number): Promise<Uint8Array>;
   /** The whole file as a stream of chunks, never as one string. */
   stream(): ReadableStream<Uint8Array>;
+  /** The Blob behind the source, when there is one (Parquet reads row groups from it lazily). */
+  readonly blob?: Blob;
 }
 
 export type FileFormat = 'csv' | 'csv.gz' | 'parquet';

@@ -1,6 +1,7 @@
-import { Bool, Dictionary, Float64, Int32, TimestampMillisecond, Utf8, makeData, makeVector, type Data } from 'apache-arrow';
-import { ByteDictionary } from './byte-dictionary.ts';
-import { GrowableArray } from './growable.ts';
+import { Bool, Float64, Int32, TimestampMillisecond, makeData, type Data } from 'apache-arrow';
+import { dictionaryData } from '../../table/dictionary-data.ts';
+import { packBits } from '../../table/pack-bits.ts';
+import { ByteDictionary } from '../../table/byte-dictionary.ts';
 import { isNullToken, parseBool, parseFloatBytes, parseSmallInt } from './parse-number.ts';
 import { parseIsoTimestamp } from './parse-timestamp.ts';
 
@@ -278,12 +279,6 @@ function fit<T extends Int32Array | Float64Array>(a: T, n: number): T {
   return (a.length - n > n / 8 ? a.slice(0, n) : a.subarray(0, n)) as T;
 }
 
-function packBits(bytes: Uint8Array, length: number): Uint8Array {
-  const bits = new Uint8Array(((length + 63) >> 6) << 3);
-  for (let i = 0; i < length; i++) if (bytes[i]) bits[i >> 3]! |= 1 << (i & 7);
-  return bits;
-}
-
 type Common = { length: number; nullCount: number; nullBitmap: Uint8Array | undefined };
 
 function timestampData(values: Float64Array, unit: 'seconds' | 'milliseconds', common: Common): Data {
@@ -291,30 +286,4 @@ function timestampData(values: Float64Array, unit: 'seconds' | 'milliseconds', c
   const data = new BigInt64Array(values.length);
   for (let i = 0; i < values.length; i++) data[i] = BigInt(Math.round(values[i]! * scale));
   return makeData({ type: new TimestampMillisecond(), ...common, data });
-}
-
-function dictionaryData(dict: ByteDictionary, codes: Int32Array, latin1: boolean, common: Common): Data {
-  let bytes: Uint8Array = dict.bytes.take();
-  let offsets: Int32Array = dict.offsets.take();
-  if (latin1) [bytes, offsets] = latin1ToUtf8(bytes, offsets);
-  const values = makeData({ type: new Utf8(), length: dict.size, nullCount: 0, valueOffsets: offsets, data: bytes });
-  const type = new Dictionary(new Utf8(), new Int32());
-  return makeData({ type, ...common, data: codes, dictionary: makeVector(values) });
-}
-
-function latin1ToUtf8(bytes: Uint8Array, offsets: Int32Array): [Uint8Array, Int32Array] {
-  const out = new GrowableArray(Uint8Array, bytes.length + 16);
-  const next = new Int32Array(offsets.length);
-  for (let k = 0; k + 1 < offsets.length; k++) {
-    for (let i = offsets[k]!; i < offsets[k + 1]!; i++) {
-      const c = bytes[i]!;
-      if (c < 0x80) out.push(c);
-      else {
-        out.push(0xc0 | (c >> 6));
-        out.push(0x80 | (c & 0x3f));
-      }
-    }
-    next[k + 1] = out.length;
-  }
-  return [out.take(), next];
 }
