@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { DataType } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { profileTable } from '../../src/core/profile/profile-table.ts';
-import { DATASETS, loadPath, loadText } from './helpers.ts';
+import { DATASETS, loadText } from './helpers.ts';
 
 const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
