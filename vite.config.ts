@@ -1,0 +1,19 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// Cross-origin isolation lets workers share big buffers (SharedArrayBuffer) with the page.
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  base: './',
+  plugins: [react()],
+  worker: { format: 'es' },
+  // parquet-wasm finds its .wasm with new URL(…, import.meta.url); pre-bundling would break that.
+  optimizeDeps: { exclude: ['parquet-wasm'] },
+  server: { headers: isolation },
+  preview: { headers: isolation },
+  build: { target: 'es2022', chunkSizeWarningLimit: 5000 },
+});
