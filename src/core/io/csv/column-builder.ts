@@ -9,6 +9,7 @@ import { parseIsoTimestamp } from './parse-timestamp.ts';
 export type InferredKind = 'null' | 'int' | 'float' | 'bool' | 'timestamp' | 'string';
 
 const QUOTE = 0x22;
+const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
 const utf8 = new TextEncoder();
 
 /**
@@ -54,6 +55,30 @@ export class ColumnBuilder {
       }
       if (i === e && (e - s > 1 || !neg)) {
         this.ints[this.length] = neg ? -v : v;
+        if (this.valid !== null) this.valid[this.length] = 1;
+        this.length++;
+        return;
+      }
+    }
+    if (kind === 'float' && e - s < 16 && e > s) {
+      // Plain decimals (≤ 15 digits) inline: an exact integer over an exact power of ten.
+      let i = s;
+      const neg = b[i] === 0x2d;
+      if (neg) i++;
+      let m = 0;
+      let frac = -1;
+      for (; i < e; i++) {
+        const c = b[i]!;
+        const d = c - 0x30;
+        if (d >= 0 && d <= 9) {
+          m = m * 10 + d;
+          if (frac >= 0) frac++;
+        } else if (c === 0x2e && frac < 0) frac = 0;
+        else break;
+      }
+      if (i === e && e - s > (neg ? 1 : 0) + (frac >= 0 ? 1 : 0)) {
+        const v = frac > 0 ? m / POW10[frac]! : m;
+        this.floats[this.length] = neg ? -v : v;
         if (this.valid !== null) this.valid[this.length] = 1;
         this.length++;
         return;
