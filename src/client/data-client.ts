@@ -8,27 +8,55 @@ export type { ColumnProfile, LoadReport, LoadRequest, LoadResponse, Preview, Pro
 
 /** The UI's handle on the data worker: every call runs off the main thread. */
 export class DataClient {
-  private readonly api: Remote<DataApi>;
+  private worker!: Worker;
+  private api!: Remote<DataApi>;
+  /** Rejects when the worker dies (out of memory, a crash): comlink alone would wait forever. */
+  private died!: Promise<never>;
+  private dead = false;
 
   constructor() {
-    const worker = new Worker(new URL('../workers/data.worker.ts', import.meta.url), { type: 'module', name: 'data' });
-    this.api = wrap<DataApi>(worker);
+    this.start();
   }
 
+  /** Loads a File or Blob in the worker; the Blob crosses by structured clone, its bytes are never read here. */
   load(file: Blob, name: string, request: LoadRequest, onProgress: (p: Progress) => void): Promise<LoadResponse> {
-    return this.api.load(file, name, request, proxy(onProgress));
+    return this.call(() => this.api.load(file, name, request, proxy(onProgress)));
   }
 
   profile(id: string, label: string | null | undefined, onProgress: (p: Progress) => void): Promise<TableProfile> {
-    return this.api.profile(id, label, proxy(onProgress));
+    return this.call(() => this.api.profile(id, label, proxy(onProgress)));
   }
 
   /** Stops the running load or profile; tables loaded before stay. */
   cancel(): Promise<void> {
-    return this.api.cancel();
+    return this.call(() => this.api.cancel());
   }
 
   drop(id: string): Promise<void> {
-    return this.api.drop(id);
+    return this.call(() => this.api.drop(id));
+  }
+
+  private call<T>(work: () => Promise<T>): Promise<T> {
+    if (this.dead) this.start();
+    return Promise.race([work(), this.died]);
+  }
+
+  private start(): void {
+    this.dead = false;
+    this.worker = new Worker(new URL('../workers/data.worker.ts', import.meta.url), { type: 'module', name: 'data' });
+    this.api = wrap<DataApi>(this.worker);
+    const worker = this.worker;
+    this.died = new Promise<never>((_, reject) => {
+      const fail = (why: string) => {
+        reject(new Error(`the data worker stopped (${why}); tables loaded before are gone, open the file again`));
+        // A fresh worker starts on the next call, not here: a worker that cannot start would loop.
+        this.dead = true;
+        worker.terminate();
+      };
+      worker.addEventListener('error', (e) => fail(e.message || 'it ran out of memory or crashed'));
+      worker.addEventListener('messageerror', () => fail('a message could not be read'));
+    });
+    // Only a call racing it may observe the rejection; never an unhandled one.
+    this.died.catch(() => undefined);
   }
 }

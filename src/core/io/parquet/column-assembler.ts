@@ -1,171 +1,235 @@
-import { Bool, DataType, Float64, TimestampMillisecond, makeData, type Data, type Vector } from 'apache-arrow';
+import { Bool, DataType, Float64, TimestampMillisecond, makeData, makeVector, type Data } from 'apache-arrow';
 import { ByteDictionary } from '../../table/byte-dictionary.ts';
 import { dictionaryData } from '../../table/dictionary-data.ts';
-import { packBits } from '../../table/pack-bits.ts';
-
-type Target = 'keep' | 'float64' | 'timestamp' | 'text' | 'bool';
-
-const encoder = new TextEncoder();
+import { copyBits, setBitRange } from './bits.ts';
+import { decimalToFloat64, float16ToFloat64, float64ToInt64, int64ToFloat64 } from './numeric-convert.ts';
+import { printValue } from './print-value.ts';
 
 /**
- * Gathers one column across Parquet row groups into a single contiguous Arrow column of the
- * workbench's types: numbers as they are (64-bit and unsigned 32-bit integers as Float64),
- * dates and timestamps as TimestampMillisecond, text (plain or dictionary) as one
- * Dictionary<Utf8, Int32> shared by every row group, anything else as its printed text.
+ * What a Parquet column becomes in the workbench's table contract:
+ * - copy: Int8/16/32, Uint8/16, Float32/64 as they are;
+ * - float64: Int64, Uint32/64, Float16, Decimal, Duration (in its unit) as Float64;
+ * - timestamp: Date32/64 and Timestamp of any unit as TimestampMillisecond;
+ * - bool: Bool;
+ * - text: Utf8, LargeUtf8, Binary (its bytes read as UTF-8) and dictionaries of them as one
+ *   Dictionary<Utf8, Int32> shared by every row group;
+ * - printed: anything else (lists, structs, maps, times of day, intervals) as the text of each value.
  */
+type Target = 'copy' | 'float64' | 'timestamp' | 'bool' | 'text' | 'printed';
+
+type NumberArray = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Float32Array | Float64Array;
+
+const TIME_UNIT_TO_MS = [1000, 1, 1e-3, 1e-6];
+const TIME_UNIT_NAME = ['seconds', 'milliseconds', 'microseconds', 'nanoseconds'];
+
+/** Gathers one column across row groups into a single contiguous Arrow column, preallocated. */
 export class ColumnAssembler {
   readonly name: string;
-  private target: Target | null = null;
-  private type: DataType | null = null;
-  private values: Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array | Float32Array | null = null;
-  private readonly valid: Uint8Array;
-  private readonly dict = new ByteDictionary();
+  readonly target: Target;
+  private readonly type: DataType;
+  private readonly rows: number;
+  private values: NumberArray | null = null;
   private codes: Int32Array | null = null;
+  private readonly dict = new ByteDictionary();
+  /** Packed validity, allocated at the first null. */
+  private validity: Uint8Array | null = null;
   private at = 0;
   nullCount = 0;
-  /** Values beyond 2^53 that lost precision as Float64. */
+  /** 64-bit integers beyond 2^53 (not exact as Float64). */
   inexact = 0;
-  /** Set when the column's type is printed as text (lists, structs, binary, decimals). */
-  printed = false;
 
-  constructor(name: string, rows: number) {
+  constructor(name: string, type: DataType, rows: number) {
     this.name = name;
-    this.valid = new Uint8Array(rows);
+    this.type = type;
+    this.rows = rows;
+    this.target = targetOf(type);
+    if (this.target === 'copy') {
+      const Ctor = (type as unknown as { ArrayType: new (n: number) => NumberArray }).ArrayType;
+      this.values = new Ctor(rows);
+    } else if (this.target === 'float64' || this.target === 'timestamp') this.values = new Float64Array(rows);
+    else if (this.target === 'bool') this.values = new Uint8Array(((rows + 63) >> 6) << 3);
+    else this.codes = new Int32Array(rows);
   }
 
-  add(vector: Vector): void {
-    for (const data of vector.data) this.addData(data, vector);
+  /** What a load report should say about this column, if anything. */
+  warnings(): string[] {
+    const out: string[] = [];
+    const t = this.type;
+    if (this.inexact) out.push(`column "${this.name}": ${this.inexact} integer(s) beyond 2^53 are not exact as Float64`);
+    if (DataType.isBinary(t) || DataType.isLargeBinary(t)) out.push(`column "${this.name}" is binary; its bytes were read as UTF-8 text`);
+    if (DataType.isDecimal(t) && t.precision > 15) out.push(`column "${this.name}" (${t}) was read as Float64, exact to about 15 digits`);
+    if (DataType.isDuration(t)) out.push(`column "${this.name}" is a duration; read as a number of ${TIME_UNIT_NAME[t.unit]}`);
+    if (this.target === 'printed') out.push(`column "${this.name}" has type ${t}; its values were read as text`);
+    return out;
   }
 
-  private addData(data: Data, vector: Vector): void {
-    const type = data.type as DataType;
-    if (!this.target) this.start(type);
+  /** Appends one row group's chunk of this column. */
+  add(data: Data): void {
     const n = data.length;
     const off = data.offset;
     const at = this.at;
-    const bitmap = data.nullCount > 0 ? data.nullBitmap : undefined;
-    if (!bitmap) this.valid.fill(1, at, at + n);
-    else for (let i = 0; i < n; i++) {
-      const j = off + i;
-      const ok = (bitmap[j >> 3]! >> (j & 7)) & 1;
-      this.valid[at + i] = ok ? 1 : 0;
-      if (!ok) this.nullCount++;
-    }
-    const raw = data.values as ArrayLike<number | bigint>;
+    if (at + n > this.rows) throw new Error(`column "${this.name}" has more rows than the file's metadata says`);
+    this.addValidity(data, n, off, at);
+    const raw = data.values as unknown;
+    const type = data.type as DataType;
     switch (this.target) {
-      case 'keep': {
-        const out = this.values as unknown as { set(a: ArrayLike<number>, at: number): void };
-        out.set((raw as unknown as { subarray(a: number, b: number): ArrayLike<number> }).subarray(off, off + n), at);
+      case 'copy':
+        this.values!.set((raw as NumberArray).subarray(off, off + n), at);
         break;
-      }
-      case 'bool': {
-        const out = this.values as Uint8Array;
-        const bits = raw as Uint8Array;
-        for (let i = 0; i < n; i++) out[at + i] = (bits[(off + i) >> 3]! >> ((off + i) & 7)) & 1;
+      case 'bool':
+        copyBits(raw as Uint8Array, off, this.values as Uint8Array, at, n);
         break;
-      }
       case 'float64':
-      case 'timestamp': {
-        const out = this.values as Float64Array;
-        const scale = this.target === 'timestamp' ? toMillis(type) : 1;
-        for (let i = 0; i < n; i++) {
-          const v = Number(raw[off + i]!) * scale;
-          if (Math.abs(v) > Number.MAX_SAFE_INTEGER && this.target === 'float64') this.inexact++;
-          out[at + i] = v;
-        }
+        this.addFloat64(type, raw, off, n, at);
         break;
-      }
+      case 'timestamp':
+        this.addTimestamp(type, raw, off, n, at);
+        break;
       case 'text':
-        this.addText(data, vector, at);
+        this.addText(data, off, n, at);
+        break;
+      case 'printed':
+        this.addPrinted(data, n, at);
         break;
     }
     this.at += n;
   }
 
-  private addText(data: Data, vector: Vector, at: number): void {
+  private addValidity(data: Data, n: number, off: number, at: number): void {
+    const allNull = DataType.isNull(data.type);
+    const hasNulls = allNull || (data.nullCount > 0 && data.nullBitmap !== undefined && data.nullBitmap.length > 0);
+    if (hasNulls && !this.validity) {
+      this.validity = new Uint8Array(((this.rows + 63) >> 6) << 3);
+      setBitRange(this.validity, 0, at);
+    }
+    if (allNull) this.nullCount += n;
+    else if (hasNulls) this.nullCount += copyBits(data.nullBitmap!, off, this.validity!, at, n);
+    else if (this.validity) setBitRange(this.validity, at, at + n);
+  }
+
+  private addFloat64(type: DataType, raw: unknown, off: number, n: number, at: number): void {
+    const out = this.values as Float64Array;
+    if (DataType.isInt(type) && type.bitWidth === 64) {
+      this.inexact += int64ToFloat64(raw as BigInt64Array, off, n, type.isSigned, out, at);
+    } else if (DataType.isDuration(type)) {
+      this.inexact += int64ToFloat64(raw as BigInt64Array, off, n, true, out, at);
+    } else if (DataType.isDecimal(type)) {
+      const words = raw as Uint32Array;
+      decimalToFloat64(words, type.bitWidth / 32, off, n, type.scale, out, at);
+    } else if (DataType.isFloat(type) && type.precision === 0) {
+      float16ToFloat64(raw as Uint16Array, off, n, out, at);
+    } else {
+      out.set((raw as Uint32Array).subarray(off, off + n), at);
+    }
+  }
+
+  private addTimestamp(type: DataType, raw: unknown, off: number, n: number, at: number): void {
+    const out = this.values as Float64Array;
+    if (DataType.isDate(type) && type.unit === 0) {
+      const days = raw as Int32Array;
+      for (let i = 0; i < n; i++) out[at + i] = days[off + i]! * 86_400_000;
+    } else {
+      const scale = DataType.isTimestamp(type) ? TIME_UNIT_TO_MS[type.unit]! : 1;
+      int64ToFloat64(raw as BigInt64Array, off, n, true, out, at, scale);
+    }
+  }
+
+  private addText(data: Data, off: number, n: number, at: number): void {
     const codes = this.codes!;
-    const n = data.length;
-    if (DataType.isDictionary(data.type) && data.dictionary && DataType.isUtf8(data.dictionary.type)) {
-      // Re-code the row group's dictionary into the column's shared one.
-      const local = data.dictionary.data[0]!;
+    const valid = data.nullCount > 0 ? (data.nullBitmap ?? null) : null;
+    if (DataType.isDictionary(data.type)) {
+      // Re-code the row group's dictionary into the column's shared one, then map the indices.
+      const local = data.dictionary!.data[0]!;
       const map = new Int32Array(local.length);
-      for (let k = 0; k < local.length; k++) map[k] = this.codeUtf8(local, k);
+      codeBytes(this.dict, local, 0, local.length, null, map, 0);
       const idx = data.values as ArrayLike<number>;
-      for (let i = 0; i < n; i++) codes[at + i] = this.valid[at + i] ? map[idx[data.offset + i]!]! : 0;
-    } else if (DataType.isUtf8(data.type) || DataType.isLargeUtf8(data.type)) {
-      for (let i = 0; i < n; i++) codes[at + i] = this.valid[at + i] ? this.codeUtf8(data, data.offset + i) : 0;
-    } else {
-      this.printed = true;
-      const start = vector.data.indexOf(data);
-      let base = 0;
-      for (let c = 0; c < start; c++) base += vector.data[c]!.length;
       for (let i = 0; i < n; i++) {
-        if (!this.valid[at + i]) continue;
-        const bytes = encoder.encode(String(vector.get(base + i)));
-        codes[at + i] = this.dict.code(bytes, 0, bytes.length);
+        const r = off + i;
+        codes[at + i] = valid && !((valid[r >> 3]! >> (r & 7)) & 1) ? 0 : map[idx[r]!]!;
       }
+    } else codeBytes(this.dict, data, off, n, valid, codes, at);
+  }
+
+  private addPrinted(data: Data, n: number, at: number): void {
+    const codes = this.codes!;
+    const vector = makeVector(data);
+    const encoder = new TextEncoder();
+    for (let i = 0; i < n; i++) {
+      const text = printValue(vector.get(i));
+      if (text === null) continue;
+      const bytes = encoder.encode(text);
+      codes[at + i] = this.dict.code(bytes, 0, bytes.length);
     }
   }
 
-  private codeUtf8(data: Data, k: number): number {
-    const offsets = data.valueOffsets as ArrayLike<number | bigint>;
-    const s = Number(offsets[k]!);
-    const e = Number(offsets[k + 1]!);
-    return this.dict.code(data.values as Uint8Array, s, e);
-  }
-
-  private start(type: DataType): void {
-    const rows = this.valid.length;
-    this.type = type;
-    if (DataType.isTimestamp(type) || DataType.isDate(type)) {
-      this.target = 'timestamp';
-      this.values = new Float64Array(rows);
-    } else if (DataType.isBool(type)) {
-      this.target = 'bool';
-      this.values = new Uint8Array(rows);
-    } else if (DataType.isInt(type) && (type.bitWidth === 64 || (type.bitWidth === 32 && !type.isSigned))) {
-      this.target = 'float64';
-      this.values = new Float64Array(rows);
-    } else if ((DataType.isInt(type) || DataType.isFloat(type)) && !(DataType.isFloat(type) && type.precision === 0)) {
-      this.target = 'keep';
-      const Ctor = (type as unknown as { ArrayType: { new (n: number): NonNullable<ColumnAssembler['values']> } }).ArrayType;
-      this.values = new Ctor(rows);
-    } else if (DataType.isFloat(type)) {
-      this.target = 'float64';
-      this.values = new Float64Array(rows);
-    } else {
-      this.target = 'text';
-      this.codes = new Int32Array(rows);
-    }
-  }
-
+  /** The assembled column; call once, after every row group. */
   finish(): Data {
     const length = this.at;
-    const common = { length, nullCount: this.nullCount, nullBitmap: this.nullCount ? packBits(this.valid, length) : undefined };
+    const common = { length, nullCount: this.nullCount, nullBitmap: this.nullCount ? this.validity! : undefined };
     switch (this.target) {
-      case null:
-        return makeData({ type: new Float64(), ...common, data: new Float64Array(length) });
-      case 'keep':
-        return makeData({ type: this.type!, ...common, data: this.values! } as never);
-      case 'bool':
-        return makeData({ type: new Bool(), ...common, data: packBits(this.values as Uint8Array, length) });
+      case 'copy':
+        return makeData({ type: this.type, ...common, data: this.values! } as never);
       case 'float64':
         return makeData({ type: new Float64(), ...common, data: this.values as Float64Array });
-      case 'timestamp': {
-        const ms = this.values as Float64Array;
-        const data = new BigInt64Array(length);
-        for (let i = 0; i < length; i++) data[i] = BigInt(Math.round(ms[i]!));
-        return makeData({ type: new TimestampMillisecond(), ...common, data });
-      }
+      case 'timestamp':
+        return makeData({ type: new TimestampMillisecond(), ...common, data: float64ToInt64(this.values as Float64Array, length) });
+      case 'bool':
+        return makeData({ type: new Bool(), ...common, data: this.values as Uint8Array });
       case 'text':
+      case 'printed':
         return dictionaryData(this.dict, this.codes!, false, common);
     }
   }
 }
 
-/** Multiplier to milliseconds for a date or timestamp type. */
-function toMillis(type: DataType): number {
-  if (DataType.isDate(type)) return type.unit === 0 ? 86_400_000 : 1;
-  if (DataType.isTimestamp(type)) return [1000, 1, 1e-3, 1e-6][type.unit] ?? 1;
-  return 1;
+function targetOf(type: DataType): Target {
+  if (DataType.isInt(type)) return type.bitWidth === 64 || (type.bitWidth === 32 && !type.isSigned) ? 'float64' : 'copy';
+  if (DataType.isFloat(type)) return type.precision === 0 ? 'float64' : 'copy';
+  if (DataType.isDecimal(type) || DataType.isDuration(type)) return 'float64';
+  if (DataType.isTimestamp(type) || DataType.isDate(type)) return 'timestamp';
+  if (DataType.isBool(type)) return 'bool';
+  if (isBytes(type) || DataType.isNull(type)) return 'text';
+  if (DataType.isDictionary(type) && isBytes(type.dictionary)) return 'text';
+  return 'printed';
+}
+
+function isBytes(type: DataType): boolean {
+  return DataType.isUtf8(type) || DataType.isLargeUtf8(type) || DataType.isBinary(type) || DataType.isLargeBinary(type);
+}
+
+/**
+ * Codes rows [off, off+n) of a Utf8 / Binary (or Large) array into dict, writing codes[at…]; null
+ * rows get 0. Runs of the same value (common in logs sorted by time or class) skip the hash.
+ */
+function codeBytes(dict: ByteDictionary, data: Data, off: number, n: number, valid: Uint8Array | null, codes: Int32Array, at: number): void {
+  const bytes = data.values as Uint8Array;
+  const rawOffsets = data.valueOffsets as Int32Array | BigInt64Array;
+  // Large offsets are 64-bit; their low words suffice (wasm32 memory is below 4 GiB).
+  const stride = rawOffsets instanceof BigInt64Array ? 2 : 1;
+  const offsets = stride === 2 ? new Int32Array(rawOffsets.buffer, rawOffsets.byteOffset, rawOffsets.length * 2) : (rawOffsets as Int32Array);
+  let ps = 0;
+  let pe = -1;
+  let pc = 0;
+  for (let i = 0; i < n; i++) {
+    const r = off + i;
+    if (valid && !((valid[r >> 3]! >> (r & 7)) & 1)) {
+      codes[at + i] = 0;
+      continue;
+    }
+    const s = offsets[r * stride]!;
+    const e = offsets[(r + 1) * stride]!;
+    const len = e - s;
+    if (len === pe - ps) {
+      let j = 0;
+      while (j < len && bytes[s + j] === bytes[ps + j]) j++;
+      if (j === len) {
+        codes[at + i] = pc;
+        continue;
+      }
+    }
+    pc = dict.code(bytes, s, e);
+    ps = s;
+    pe = e;
+    codes[at + i] = pc;
+  }
 }
