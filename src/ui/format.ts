@@ -4,14 +4,26 @@ export const count = (n: number): string => n.toLocaleString('en-US');
 export function bytes(n: number): string {
   if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(2)} GB`;
   if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MB`;
-  return `${(n / 1024).toFixed(1)} KB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} bytes`;
 }
 
+/** A number in at most ~6 significant digits, with thousands separators; exponents only when tiny or huge. */
 export function num(v: number | undefined): string {
   if (v === undefined || Number.isNaN(v)) return '–';
-  if (!Number.isFinite(v)) return String(v);
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
   if (Number.isInteger(v) && Math.abs(v) < 1e15) return count(v);
-  return Math.abs(v) >= 1e6 || Math.abs(v) < 1e-3 ? v.toExponential(3) : v.toFixed(3);
+  const a = Math.abs(v);
+  if (a >= 1e12 || (a < 1e-3 && a > 0)) return v.toExponential(2);
+  return v.toLocaleString('en-US', { maximumSignificantDigits: a >= 1e5 ? Math.max(6, Math.ceil(Math.log10(a))) : 4 });
 }
 
-export const time = (ms: number): string => (Number.isFinite(ms) ? new Date(ms).toISOString().replace('.000Z', 'Z') : '–');
+/** A timestamp (epoch ms) to the second, in UTC. */
+export const time = (ms: number): string => (Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 19).replace('T', ' ') : '–');
+
+/** A share of a whole, as a short percentage ("0.4 %", "63 %"). */
+export function percent(part: number, whole: number): string {
+  if (whole <= 0 || part <= 0) return '';
+  const p = (100 * part) / whole;
+  return `${p < 1 ? p.toFixed(1) : Math.round(p)} %`;
+}
