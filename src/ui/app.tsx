@@ -1,71 +1,65 @@
-import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { useEffect, useRef } from 'react';
+import { DropZone } from './drop-zone.tsx';
 import { LoadReportPanel } from './load-report-panel.tsx';
 import { PreviewTable } from './preview-table.tsx';
 import { ProfileView } from './profile-view.tsx';
 import { StatusBar } from './status-bar.tsx';
+import { TopBar } from './top-bar.tsx';
 import { useData } from './use-data.ts';
 
 const EXAMPLE = 'example-logs.csv';
 
 export function App() {
-  const { loaded, status, open, relabel, cancel } = useData();
-  const [dragging, setDragging] = useState(false);
+  const { loaded, status, open, relabel, cancel, fail } = useData();
   const started = useRef(false);
 
   useEffect(() => {
-    // The bundled example data, loaded once on first open.
+    // The bundled example data, loaded once on first open (StrictMode runs effects twice in dev).
     if (started.current) return;
     started.current = true;
     void (async () => {
-      const response = await fetch(`datasets/${EXAMPLE}`);
-      if (response.ok) await open(await response.blob(), EXAMPLE);
+      try {
+        const response = await fetch(`datasets/${EXAMPLE}`);
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        await open(await response.blob(), EXAMPLE);
+      } catch (err) {
+        fail(`${EXAMPLE}: the bundled example data could not be fetched (${(err as Error).message}); open a file instead.`);
+      }
     })();
-  }, [open]);
+  }, [open, fail]);
 
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setDragging(false);
-    const file = e.dataTransfer.files[0];
-    if (file) void open(file, file.name);
-  };
+  const openFile = (file: File) => void open(file, file.name);
 
   return (
-    <div
-      className={dragging ? 'app dragging' : 'app'}
-      onDragOver={(e) => {
-        e.preventDefault();
-        setDragging(true);
-      }}
-      onDragLeave={() => setDragging(false)}
-      onDrop={onDrop}
-    >
-      <header className="top">
-        <h1>Threat Workbench</h1>
-        <label className="button">
-          Open file…
-          <input
-            type="file"
-            data-testid="file-input"
-            accept=".csv,.tsv,.txt,.gz,.parquet,.pq"
-            onChange={(e) => {
-              const file = e.target.files?.[0];
-              if (file) void open(file, file.name);
-              e.target.value = '';
-            }}
-          />
-        </label>
-        <span className="hint">or drop a CSV, CSV.gz or Parquet file anywhere</span>
-      </header>
+    <DropZone onFile={openFile}>
+      <TopBar onFile={openFile} current={loaded?.report.file ?? null} />
       <StatusBar status={status} onCancel={cancel} />
       {loaded ? (
         <main>
-          <LoadReportPanel report={loaded.report} onRename={(names) => void open(loaded.file, loaded.report.file, { names })} />
+          <LoadReportPanel key={loaded.id} report={loaded.report} onRename={(names) => void open(loaded.file, loaded.report.file, { names })} />
           <PreviewTable preview={loaded.preview} />
-          {loaded.profile && <ProfileView profile={loaded.profile} columns={loaded.report.columnNames} onLabel={relabel} />}
+          {loaded.profile ? (
+            <ProfileView key={loaded.id} profile={loaded.profile} columns={loaded.report.columnNames} onLabel={relabel} />
+          ) : (
+            !status.busy && (
+              <section className="panel">
+                <p>
+                  This table has no profile yet.{' '}
+                  <button onClick={() => void relabel(undefined)}>Profile it</button>
+                </p>
+              </section>
+            )
+          )}
         </main>
       ) : (
-        !status.busy && <p className="empty">Open a file to begin.</p>
+        !status.busy && (
+          <p className="empty">
+            Open a CSV, CSV.gz or Parquet file, or drop one anywhere on the page.
+            <br />
+            <span className="muted">Files stay on this computer: they are read in your browser, never uploaded.</span>
+          </p>
+        )
       )}
-    </div>
+    </DropZone>
   );
 }

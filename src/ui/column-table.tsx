@@ -1,68 +1,81 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { ColumnProfile } from '../client/data-client.ts';
-import { count, num, time } from './format.ts';
-import { Sparkline } from './sparkline.tsx';
+import { ColumnRow } from './column-row.tsx';
+import { count } from './format.ts';
 
+/** Rows per page: a 20,000-column file renders 100 rows at a time. */
 const PAGE = 100;
 
-/** Every column's summary, a page at a time (files may have 20,000 columns); click one for its detail. */
-export function ColumnTable({ columns, selected, onSelect }: { columns: ColumnProfile[]; selected: string | null; onSelect: (name: string) => void }) {
+interface Props {
+  columns: ColumnProfile[];
+  rows: number;
+  selected: string | null;
+  label: string | null;
+  onSelect: (name: string) => void;
+}
+
+/** Every column's summary, filterable and a page at a time; click one for its detail. */
+export function ColumnTable({ columns, rows, selected, label, onSelect }: Props) {
   const [page, setPage] = useState(0);
-  const pages = Math.ceil(columns.length / PAGE);
-  const shown = columns.slice(page * PAGE, (page + 1) * PAGE);
+  const [filter, setFilter] = useState('');
+  const matching = useMemo(() => {
+    const f = filter.trim().toLowerCase();
+    return f ? columns.filter((c) => c.name.toLowerCase().includes(f) || c.kind === f) : columns;
+  }, [columns, filter]);
+  const pages = Math.max(1, Math.ceil(matching.length / PAGE));
+  const at = Math.min(page, pages - 1);
+  const shown = matching.slice(at * PAGE, (at + 1) * PAGE);
   return (
-    <div>
-      <table className="grid columns" data-testid="column-table">
-        <thead>
-          <tr>
-            <th>column</th>
-            <th>kind</th>
-            <th>missing</th>
-            <th>distinct</th>
-            <th>min</th>
-            <th>mean</th>
-            <th>max</th>
-            <th>std</th>
-            <th>distribution</th>
-            <th>flags</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((c) => {
-            const s = c.stats && c.kind !== 'bool' ? c.stats : undefined;
-            const fmt = c.kind === 'timestamp' ? time : num;
-            return (
-              <tr key={c.name} className={c.name === selected ? 'selected' : undefined} onClick={() => onSelect(c.name)}>
-                <td className="name">{c.name}</td>
-                <td>{c.kind}</td>
-                <td>{count(c.missing)}</td>
-                <td>{count(c.distinct)}</td>
-                <td>{s ? fmt(s.min) : ''}</td>
-                <td>{s ? fmt(s.mean) : ''}</td>
-                <td>{s ? fmt(s.max) : ''}</td>
-                <td>{s && c.kind !== 'timestamp' ? num(s.std) : ''}</td>
-                <td>
-                  <Sparkline column={c} />
-                </td>
-                <td>{c.constant ? 'constant' : c.nearConstant ? 'near-constant' : ''}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      {pages > 1 && (
-        <div className="pager">
-          <button disabled={page === 0} onClick={() => setPage(page - 1)}>
-            ‹ previous
-          </button>
-          <span>
-            columns {page * PAGE + 1}–{Math.min(columns.length, (page + 1) * PAGE)} of {count(columns.length)}
+    <div className="column-table">
+      <div className="table-tools">
+        <input
+          type="search"
+          placeholder={`Filter ${count(columns.length)} columns by name or kind`}
+          value={filter}
+          onChange={(e) => {
+            setFilter(e.target.value);
+            setPage(0);
+          }}
+          aria-label="filter columns"
+        />
+        {pages > 1 && (
+          <span className="pager" data-testid="pager">
+            <button disabled={at === 0} onClick={() => setPage(at - 1)} aria-label="previous page">
+              ‹
+            </button>
+            <span>
+              {count(at * PAGE + 1)}–{count(Math.min(matching.length, (at + 1) * PAGE))} of {count(matching.length)}
+            </span>
+            <button disabled={at >= pages - 1} onClick={() => setPage(at + 1)} aria-label="next page">
+              ›
+            </button>
           </span>
-          <button disabled={page >= pages - 1} onClick={() => setPage(page + 1)}>
-            next ›
-          </button>
-        </div>
-      )}
+        )}
+      </div>
+      <div className="scroll">
+        <table className="grid columns" data-testid="column-table">
+          <thead>
+            <tr>
+              <th>column</th>
+              <th>kind</th>
+              <th className="n">missing</th>
+              <th className="n">distinct</th>
+              <th className="n">min</th>
+              <th className="n">mean</th>
+              <th className="n">max</th>
+              <th className="n">std</th>
+              <th>distribution</th>
+              <th>flags</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((c) => (
+              <ColumnRow key={c.name} column={c} rows={rows} isLabel={c.name === label} selected={c.name === selected} onSelect={onSelect} />
+            ))}
+          </tbody>
+        </table>
+        {shown.length === 0 && <p className="muted">No column matches “{filter}”.</p>}
+      </div>
     </div>
   );
 }

@@ -8,14 +8,16 @@ export function bytes(n: number): string {
   return `${n} bytes`;
 }
 
-/** A number in at most ~6 significant digits, with thousands separators; exponents only when tiny or huge. */
+/** A number with thousands separators and a few decimals; exponents only when tiny or huge. */
 export function num(v: number | undefined): string {
   if (v === undefined || Number.isNaN(v)) return '–';
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
   if (Number.isInteger(v) && Math.abs(v) < 1e15) return count(v);
   const a = Math.abs(v);
   if (a >= 1e12 || (a < 1e-3 && a > 0)) return v.toExponential(2);
-  return v.toLocaleString('en-US', { maximumSignificantDigits: a >= 1e5 ? Math.max(6, Math.ceil(Math.log10(a))) : 4 });
+  if (a >= 100) return v.toLocaleString('en-US', { maximumFractionDigits: 1 });
+  if (a >= 1) return v.toLocaleString('en-US', { maximumFractionDigits: 3 });
+  return v.toLocaleString('en-US', { maximumSignificantDigits: 3 });
 }
 
 /** A timestamp (epoch ms) to the second, in UTC. */

@@ -1,74 +1,59 @@
-import { useState } from 'react';
+import type { ReactNode } from 'react';
 import type { LoadReport } from '../client/data-client.ts';
 import { bytes, count } from './format.ts';
+import { IssueList } from './issue-list.tsx';
+import { RenameForm } from './rename-form.tsx';
+
+function Fact({ k, children }: { k: string; children: ReactNode }) {
+  return (
+    <span className="fact">
+      <span className="k">{k}</span> {children}
+    </span>
+  );
+}
+
+const delimiterName = (d: string) => (d === '\t' ? 'tab' : d === ' ' ? 'space' : `“${d}”`);
 
 /** The load report: what was read, how, and what was repaired, skipped or renamed. */
 export function LoadReportPanel({ report, onRename }: { report: LoadReport; onRename: (names: string[]) => void }) {
-  const [names, setNames] = useState('');
   const renamed = report.columnNames
     .map((name, i) => ({ name, original: report.originalNames[i] }))
-    .filter((c) => c.original !== null && c.original !== undefined && c.original !== c.name);
+    .filter((c): c is { name: string; original: string } => typeof c.original === 'string' && c.original !== c.name);
+  const compressed = report.uncompressedBytes > report.bytes;
   return (
-    <section className="panel" data-testid="load-report" data-rows={report.rows}>
-      <h2>{report.file}</h2>
+    <section className="panel report" data-testid="load-report" data-rows={report.rows} data-columns={report.columns}>
+      <h2>
+        {report.file} <span className="badge">{report.format}</span>
+      </h2>
       <p className="facts">
-        <b>{count(report.rows)} rows</b> × {count(report.columns)} columns · {report.format}
-        {report.delimiter !== undefined && ` · delimiter ${report.delimiter === '\t' ? 'tab' : `“${report.delimiter}”`}`} · header{' '}
-        {report.header ? 'yes' : 'no'} · {report.encoding} · {bytes(report.bytes)} read in {report.seconds.toFixed(2)} s · {bytes(report.arrowBytes)} in memory
+        <b className="big">{count(report.rows)} rows</b>
+        <b className="big">{count(report.columns)} columns</b>
+        {report.delimiter !== undefined && <Fact k="delimiter">{delimiterName(report.delimiter)}</Fact>}
+        <Fact k="header">{report.header ? 'yes' : 'no'}</Fact>
+        <Fact k="encoding">{report.encoding}</Fact>
+        <Fact k="file">{bytes(report.bytes)}</Fact>
+        {compressed && <Fact k="uncompressed">{bytes(report.uncompressedBytes)}</Fact>}
+        <Fact k="in memory">{bytes(report.arrowBytes)}</Fact>
+        <Fact k="loaded in">{report.seconds.toFixed(2)} s</Fact>
       </p>
       {(report.skippedRows > 0 || report.repairedRows > 0) && (
-        <details open>
-          <summary>
-            {count(report.skippedRows)} rows skipped, {count(report.repairedRows)} repaired
-          </summary>
-          <ul className="issues">
-            {report.rowIssues.map((issue) => (
-              <li key={`${issue.line}-${issue.reason}`}>
-                line {issue.line}: {issue.action} — {issue.reason}
-              </li>
-            ))}
-          </ul>
-        </details>
+        <IssueList
+          open
+          title={`${count(report.skippedRows)} rows skipped, ${count(report.repairedRows)} repaired`}
+          testId="row-issues"
+          items={report.rowIssues.map((i) => `line ${count(i.line)}: ${i.action} — ${i.reason}`)}
+          total={report.skippedRows + report.repairedRows}
+        />
       )}
-      {report.warnings.length > 0 && (
-        <details>
-          <summary>{report.warnings.length} warning(s)</summary>
-          <ul className="issues">
-            {report.warnings.map((w) => (
-              <li key={w}>{w}</li>
-            ))}
-          </ul>
-        </details>
-      )}
+      {report.warnings.length > 0 && <IssueList title={`${report.warnings.length} load warning${report.warnings.length > 1 ? 's' : ''}`} testId="load-warnings" items={report.warnings} />}
       {renamed.length > 0 && (
-        <details>
-          <summary>{renamed.length} column(s) renamed</summary>
-          <ul className="issues">
-            {renamed.map((c) => (
-              <li key={c.name}>
-                “{c.original}” → {c.name}
-              </li>
-            ))}
-          </ul>
-        </details>
+        <IssueList
+          title={`${count(renamed.length)} column name${renamed.length > 1 ? 's' : ''} changed (made unique or trimmed)`}
+          testId="renamed-columns"
+          items={renamed.map((c) => `“${c.original}” → ${c.name}`)}
+        />
       )}
-      {!report.header && (
-        <form
-          className="rename"
-          onSubmit={(e) => {
-            e.preventDefault();
-            onRename(names.split(/[,\n]/).map((s) => s.trim()).filter(Boolean));
-          }}
-        >
-          <label>
-            No header row: names were generated. Replace them ({report.columns} comma-separated names):
-            <input value={names} onChange={(e) => setNames(e.target.value)} placeholder="duration, protocol_type, service, …" />
-          </label>
-          <button type="submit" disabled={!names.trim()}>
-            Reload with these names
-          </button>
-        </form>
-      )}
+      {!report.header && <RenameForm columns={report.columns} onRename={onRename} />}
     </section>
   );
 }

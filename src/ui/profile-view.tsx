@@ -1,52 +1,31 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import type { TableProfile } from '../client/data-client.ts';
 import { ColumnDetail } from './column-detail.tsx';
 import { ColumnTable } from './column-table.tsx';
-import { count } from './format.ts';
+import { CorrelationPanel } from './correlation-panel.tsx';
 import { LabelPanel } from './label-panel.tsx';
-import { Plot } from './plot.tsx';
+import { SummaryCards } from './summary-cards.tsx';
+import { WarningsPanel } from './warnings-panel.tsx';
 
-/** The profile: columns, label balance, correlations, duplicates and data-quality warnings. */
+/** The profile: summary, columns with a detail pane, label balance, correlations and data-quality warnings. */
 export function ProfileView({ profile, columns, onLabel }: { profile: TableProfile; columns: string[]; onLabel: (label: string | null) => void }) {
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(() => profile.columns[0]?.name ?? null);
   const column = profile.columns.find((c) => c.name === selected) ?? null;
-  const heat = useMemo(() => {
-    const { columns: names, matrix } = profile.correlations;
-    const z = names.map((_, a) => names.map((__, b) => matrix[a * names.length + b] ?? null));
-    return {
-      data: [{ type: 'heatmap', x: names, y: names, z, zmin: -1, zmax: 1, colorscale: 'RdBu', reversescale: true }],
-      layout: { height: Math.max(320, 16 * names.length + 120), xaxis: { automargin: true }, yaxis: { automargin: true, autorange: 'reversed' } },
-    };
-  }, [profile.correlations]);
   return (
     <>
+      <SummaryCards profile={profile} />
       <section className="panel">
         <h2>Columns</h2>
-        <p className="muted">
-          Profiled in {profile.seconds.toFixed(2)} s · {count(profile.duplicateRows)} exact duplicate rows
-        </p>
-        <ColumnTable columns={profile.columns} selected={selected} onSelect={setSelected} />
-        {column && <ColumnDetail column={column} />}
+        <div className="columns-layout">
+          <ColumnTable columns={profile.columns} rows={profile.rows} selected={selected} label={profile.label?.column ?? null} onSelect={setSelected} />
+          <aside className="detail-pane">{column ? <ColumnDetail column={column} rows={profile.rows} /> : <p className="muted">Click a column to see its distribution.</p>}</aside>
+        </div>
       </section>
-      <LabelPanel profile={profile} columns={columns} onLabel={onLabel} />
-      {profile.warnings.length > 0 && (
-        <section className="panel" data-testid="warnings">
-          <h2>Data quality</h2>
-          <ul className="warnings">
-            {profile.warnings.slice(0, 200).map((w, i) => (
-              <li key={i} className={w.kind}>
-                {w.message}
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-      {profile.correlations.columns.length > 1 && (
-        <section className="panel">
-          <h2>Correlations{profile.correlations.truncated && ` (first ${profile.correlations.columns.length} numeric columns)`}</h2>
-          <Plot data={heat.data} layout={heat.layout} testId="correlations" />
-        </section>
-      )}
+      <div className="two-up">
+        <LabelPanel profile={profile} columns={columns} onLabel={onLabel} />
+        <WarningsPanel warnings={profile.warnings} />
+      </div>
+      <CorrelationPanel correlations={profile.correlations} />
     </>
   );
 }

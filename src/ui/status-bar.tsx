@@ -1,23 +1,40 @@
+import type { Progress } from '../client/data-client.ts';
+import { bytes, count } from './format.ts';
 import type { Status } from './use-data.ts';
 
-/** What is running (with progress and Cancel), a notice, or the last error (role=alert). */
+/** Progress units are bytes while loading and columns while profiling. */
+function progressText({ stage, done, total }: Progress): string {
+  const columns = stage === 'profiling';
+  const amount = (n: number) => (columns ? count(n) : bytes(n));
+  const of = total > 0 ? `${amount(done)} of ${amount(total)}` : amount(done);
+  return `${stage}: ${of}${columns ? ' columns' : ''}`;
+}
+
+/** What is running (stage, progress, Cancel), a calm notice, or the last error (role=alert). */
 export function StatusBar({ status, onCancel }: { status: Status; onCancel: () => void }) {
   const { busy, progress, notice, error } = status;
   const pct = progress && progress.total > 0 ? Math.min(100, Math.floor((100 * progress.done) / progress.total)) : null;
   return (
-    <div className="status">
+    <div className="status" aria-live="polite">
       {busy && (
         <div className="busy" data-testid="progress">
-          <span>{busy}…</span>
+          <span className="spinner" aria-hidden />
+          <strong>{busy}</strong>
           <progress max={100} value={pct ?? undefined} />
-          {pct !== null && <span>{pct}%</span>}
-          <button onClick={onCancel}>Cancel</button>
+          <span className="muted">{pct !== null ? `${pct} % · ` : ''}{progress ? progressText(progress) : 'starting'}</span>
+          <button className="ghost" onClick={onCancel}>
+            Cancel
+          </button>
         </div>
       )}
-      {notice && <div className="notice">{notice}</div>}
+      {notice && (
+        <div className="notice" data-testid="notice">
+          {notice}
+        </div>
+      )}
       {error && (
         <div className="error" role="alert">
-          {error}
+          <strong>Could not finish:</strong> {error}
         </div>
       )}
     </div>

@@ -1,0 +1,56 @@
+import type { ParquetMetaData } from 'parquet-wasm';
+import { LoadError, type ByteSource } from '../types.ts';
+
+const MAGIC = 'PAR1';
+const ENCRYPTED_MAGIC = 'PARE';
+
+/**
+ * The Parquet envelope, checked before any decoding so the common failures get plain messages:
+ * "PAR1" at both ends, and a footer length that fits in the file. A file cut short loses its
+ * footer first (the metadata is written last).
+ */
+export async function checkEnvelope(source: ByteSource): Promise<void> {
+  const name = source.name;
+  const head = ascii(await source.slice(0, 4));
+  if (head !== MAGIC && head !== ENCRYPTED_MAGIC) {
+    throw new LoadError(name, 'not a Parquet file: it does not start with the "PAR1" signature');
+  }
+  if (source.size < 12) throw new LoadError(name, `not a complete Parquet file: the footer is missing or damaged (only ${source.size} bytes)`);
+  const tail = await source.slice(source.size - 8, source.size);
+  const magic = ascii(tail.subarray(4));
+  if (magic === ENCRYPTED_MAGIC) throw new LoadError(name, 'this Parquet file is encrypted; decrypt it first');
+  if (magic !== MAGIC) {
+    throw new LoadError(name, 'not a complete Parquet file: the footer is missing or damaged (was the file cut short?)');
+  }
+  const footer = (tail[0]! | (tail[1]! << 8) | (tail[2]! << 16) | (tail[3]! << 24)) >>> 0;
+  if (footer === 0 || footer > source.size - 12) {
+    throw new LoadError(name, `not a complete Parquet file: the footer is missing or damaged (it claims ${footer} bytes)`);
+  }
+}
+
+/**
+ * Codecs parquet-wasm is built without. Its enum (Compression in parquet_wasm.d.ts) numbers LZO 7;
+ * UNCOMPRESSED, SNAPPY, GZIP, BROTLI, LZ4, ZSTD and LZ4_RAW are all read.
+ */
+const UNSUPPORTED: Record<number, string> = { 7: 'LZO' };
+
+/** The first column chunk whose compression cannot be read, if any. */
+export function unsupportedCompression(meta: ParquetMetaData): { codec: string; column: string } | null {
+  const groups = meta.numRowGroups();
+  for (let g = 0; g < groups; g++) {
+    const group = meta.rowGroup(g);
+    try {
+      for (const chunk of group.columns()) {
+        const codec = UNSUPPORTED[chunk.compression() as number];
+        if (codec) return { codec, column: chunk.columnPath().join('.') };
+      }
+    } finally {
+      group.free();
+    }
+  }
+  return null;
+}
+
+function ascii(bytes: Uint8Array): string {
+  return String.fromCharCode(...bytes);
+}
