@@ -1,21 +1,33 @@
 /**
- * One load in a fresh process, for the benchmark: prints JSON with the load's seconds, the Arrow
- * table's bytes, and memory (resident set before and at peak, from /proc/self/status).
- * Usage: tsx bench/load-once.ts FILE
+ * Our loads of one file in this (fresh) process, for the benchmark. Prints one JSON line: the
+ * seconds of each of N loads (the first is cold: wasm and JIT warm-up), rows, the Arrow table's
+ * bytes, and memory from /proc/self/status: resident set just before the first load and its high
+ * -water mark after the loads (run with N = 1 for the peak of one load).
+ * Usage: tsx bench/load-once.ts FILE N
  */
-import { readFileSync } from 'node:fs';
+import { openAsBlob, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { openAsBlob } from 'node:fs';
 import { blobSource } from '../src/core/io/blob-source.ts';
 import { loadTable } from '../src/core/io/load.ts';
 import { nodeGunzip } from '../src/workers/node-gunzip.ts';
 
-const status = (key: string): number => Number(/(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith(key)) ?? '')?.[1] ?? 0) * 1024;
+const status = (key: string): number => {
+  const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith(key)) ?? '';
+  return Number(/(\d+) kB/.exec(line)?.[1] ?? 0) * 1024;
+};
 
-const path = process.argv[2]!;
+const [path, repeat = '1'] = process.argv.slice(2);
+if (!path) throw new Error('usage: tsx bench/load-once.ts FILE N');
 const blob = await openAsBlob(path);
 const rssBefore = status('VmRSS:');
-const t0 = performance.now();
-const { report } = await loadTable(blobSource(blob, basename(path)), { gunzip: nodeGunzip });
-const seconds = (performance.now() - t0) / 1000;
-process.stdout.write(JSON.stringify({ seconds, rows: report.rows, arrowBytes: report.arrowBytes, rssBefore, rssPeak: status('VmHWM:') }) + '\n');
+const seconds: number[] = [];
+let rows = 0;
+let arrowBytes = 0;
+for (let i = 0; i < Number(repeat); i++) {
+  const t0 = performance.now();
+  const { report } = await loadTable(blobSource(blob, basename(path)), { gunzip: nodeGunzip });
+  seconds.push((performance.now() - t0) / 1000);
+  rows = report.rows;
+  arrowBytes = report.arrowBytes;
+}
+process.stdout.write(JSON.stringify({ seconds, rows, arrowBytes, rssBefore, rssPeak: status('VmHWM:') }) + '\n');

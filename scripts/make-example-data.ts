@@ -2,7 +2,7 @@
  * Writes the bundled teaching data, public/datasets/example-logs.csv: a seeded, realistic mixed
  * security log (firewall, IDS, web and DNS events) with a benign / suspicious / malicious label.
  * The label comes from a noisy latent score over several columns (rare ports, scanner agents,
- * odd hours, byte ratios, repeat external sources) plus 5 % label noise, so it is learnable but
+ * odd hours, byte ratios, repeat external sources) plus about 4 % label noise, so it is learnable but
  * no single column gives it away. Run by `npm run prepare` (and so by `npm install`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -66,11 +66,13 @@ for (let i = 0; i < ROWS; i++) {
   const time = start + ((day * 24 + hour) * 3600 + Math.floor(rand() * 3600)) * 1000 + Math.floor(rand() * 1000);
   const logType = weighted([['firewall', 40], ['web', 30], ['dns', 18], ['ids', 12]] as const);
   const outbound = rand() < 0.55;
-  const repeat = rand() < 0.04;
+  // A few external hosts come back again and again (scanners, a campaign): only inbound rows show it.
+  const repeat = !outbound && rand() < 0.09;
   const srcIp = outbound ? internal() : repeat ? pick(repeatOffenders) : external();
   const dstIp = outbound ? external() : internal();
-  const dstPort = logType === 'dns' ? 53 : logType === 'web' ? weighted([[443, 70], [80, 25], [8080, 5]] as const) : weighted(PORTS);
-  const protocol = dstPort === 53 || dstPort === 123 ? 'UDP' : rand() < 0.02 ? 'ICMP' : 'TCP';
+  const icmp = (logType === 'firewall' || logType === 'ids') && rand() < 0.03;
+  const dstPort = icmp ? 0 : logType === 'dns' ? 53 : logType === 'web' ? weighted([[443, 70], [80, 25], [8080, 5]] as const) : weighted(PORTS);
+  const protocol = icmp ? 'ICMP' : dstPort === 53 || dstPort === 123 ? 'UDP' : 'TCP';
   const agent = logType === 'web' || rand() < 0.1 ? weighted(AGENTS) : '';
   const path = logType === 'web' ? weighted(PATHS) : '';
   const bytesIn = Math.round(logNormal(logType === 'dns' ? 4.5 : 7, 1.3));
@@ -89,23 +91,40 @@ for (let i = 0; i < ROWS; i++) {
     0.5 * +(duration > 20) +
     0.6 * normal();
   const action = score > 2.2 && rand() < 0.5 ? weighted([['deny', 3], ['drop', 2], ['alert', 3]] as const) : rand() < 0.06 ? 'deny' : 'allow';
-  const fields: (string | number)[] = [new Date(time).toISOString(), srcIp, dstIp, 1024 + Math.floor(rand() * 64000), dstPort, protocol, bytesIn, bytesOut, packets, duration, agent, path, logType, action];
+  const srcPort = icmp ? 0 : 1024 + Math.floor(rand() * 64000);
+  const fields: (string | number)[] = [new Date(time).toISOString(), srcIp, dstIp, srcPort, dstPort, protocol, bytesIn, bytesOut, packets, duration, agent, path, logType, action];
   // About 1 % missing values in a few columns, as real exports have.
   for (const c of [7, 9, 10]) if (rand() < 0.01) fields[c] = '';
   rows.push({ score, fields });
 }
 
-// Thresholds at the 85th and 95th percentiles of the score, then 5 % label noise.
+// A handful of heavy outliers, as real logs have: bulk transfers, long-lived sessions.
+for (let k = 0; k < 8; k++) {
+  const r = rows[Math.floor(rand() * ROWS)]!.fields;
+  r[7] = Math.round(2e9 + rand() * 3e9); // bytes_out
+  r[8] = Math.round(1e6 + rand() * 3e6); // packets
+  r[9] = Math.round((20_000 + rand() * 60_000) * 1000) / 1000; // duration, seconds
+}
+
+// Thresholds at the 87th and 95.5th percentiles of the score; with the noise below the labels come
+// out near 85 / 10 / 5 %.
 const sorted = rows.map((r) => r.score).sort((a, b) => a - b);
-const t1 = sorted[Math.floor(0.85 * ROWS)]!;
-const t2 = sorted[Math.floor(0.95 * ROWS)]!;
+const t1 = sorted[Math.floor(0.87 * ROWS)]!;
+const t2 = sorted[Math.floor(0.955 * ROWS)]!;
 const LABELS = ['benign', 'suspicious', 'malicious'] as const;
+/** Per true class: chance of the next class down, up, and of the far class (benign ↔ malicious). */
+const NOISE = [[0, 0.03, 0.005], [0.05, 0.05, 0], [0.05, 0, 0.02]] as const;
 const quote = (v: string | number): string => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v));
 const lines = [header];
 for (const r of rows) {
-  let label: string = r.score >= t2 ? 'malicious' : r.score >= t1 ? 'suspicious' : 'benign';
-  if (rand() < 0.05) label = pick(LABELS);
-  lines.push([...r.fields, label].map(quote).join(','));
+  let label = r.score >= t2 ? 2 : r.score >= t1 ? 1 : 0;
+  // About 4 % label noise, mostly between neighbouring classes (analysts disagree on the edge).
+  const flip = rand();
+  const [down, up, far] = NOISE[label]!;
+  if (flip < down) label = label - 1;
+  else if (flip < down + up) label = label + 1;
+  else if (flip < down + up + far) label = label === 0 ? 2 : 0;
+  lines.push([...r.fields, LABELS[label]!].map(quote).join(','));
 }
 mkdirSync(new URL('.', OUT), { recursive: true });
 writeFileSync(OUT, lines.join('\n') + '\n');

@@ -49,6 +49,9 @@ export class CsvTokenizer {
   constructor(delimiter: string, sink: RowSink) {
     this.delim = delimiter.charCodeAt(0);
     this.sink = sink;
+    // Run the scanner's exit once before any data: an optimised (OSR) scan otherwise meets its
+    // write-back stores without type feedback and deoptimises at the end of every chunk.
+    this.scan(false);
   }
 
   /** Line where an unfinished quoted field began, when the input ended inside it. */

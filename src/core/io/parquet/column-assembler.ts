@@ -114,8 +114,10 @@ export class ColumnAssembler {
     } else if (DataType.isDuration(type)) {
       this.inexact += int64ToFloat64(raw as BigInt64Array, off, n, true, out, at);
     } else if (DataType.isDecimal(type)) {
-      const words = raw as Uint32Array;
-      decimalToFloat64(words, type.bitWidth / 32, off, n, type.scale, out, at);
+      // arrow-js-ffi 0.4 sizes a decimal view in values, not words: re-view the whole span.
+      const stride = type.bitWidth / 32;
+      const words = new Uint32Array((raw as Uint32Array).buffer, (raw as Uint32Array).byteOffset, (off + n) * stride);
+      decimalToFloat64(words, stride, off, n, type.scale, out, at);
     } else if (DataType.isFloat(type) && type.precision === 0) {
       float16ToFloat64(raw as Uint16Array, off, n, out, at);
     } else {
@@ -142,7 +144,9 @@ export class ColumnAssembler {
       const local = data.dictionary!.data[0]!;
       const map = new Int32Array(local.length);
       codeBytes(this.dict, local, 0, local.length, null, map, 0);
-      const idx = data.values as ArrayLike<number>;
+      const raw = data.values as ArrayLike<number> | BigInt64Array | BigUint64Array;
+      // 64-bit dictionary keys are rare (and small): read them as numbers.
+      const idx = raw instanceof BigInt64Array || raw instanceof BigUint64Array ? Float64Array.from(raw, Number) : raw;
       for (let i = 0; i < n; i++) {
         const r = off + i;
         codes[at + i] = valid && !((valid[r >> 3]! >> (r & 7)) & 1) ? 0 : map[idx[r]!]!;

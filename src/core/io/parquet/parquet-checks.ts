@@ -1,4 +1,3 @@
-import type { ParquetMetaData } from 'parquet-wasm';
 import { LoadError, type ByteSource } from '../types.ts';
 
 const MAGIC = 'PAR1';
@@ -26,29 +25,6 @@ export async function checkEnvelope(source: ByteSource): Promise<void> {
   if (footer === 0 || footer > source.size - 12) {
     throw new LoadError(name, `not a complete Parquet file: the footer is missing or damaged (it claims ${footer} bytes)`);
   }
-}
-
-/**
- * Codecs parquet-wasm is built without. Its enum (Compression in parquet_wasm.d.ts) numbers LZO 7;
- * UNCOMPRESSED, SNAPPY, GZIP, BROTLI, LZ4, ZSTD and LZ4_RAW are all read.
- */
-const UNSUPPORTED: Record<number, string> = { 7: 'LZO' };
-
-/** The first column chunk whose compression cannot be read, if any. */
-export function unsupportedCompression(meta: ParquetMetaData): { codec: string; column: string } | null {
-  const groups = meta.numRowGroups();
-  for (let g = 0; g < groups; g++) {
-    const group = meta.rowGroup(g);
-    try {
-      for (const chunk of group.columns()) {
-        const codec = UNSUPPORTED[chunk.compression() as number];
-        if (codec) return { codec, column: chunk.columnPath().join('.') };
-      }
-    } finally {
-      group.free();
-    }
-  }
-  return null;
 }
 
 function ascii(bytes: Uint8Array): string {

@@ -1,20 +1,23 @@
 import { Table, makeVector, tableFromIPC, type Data, type Schema, type Vector } from 'apache-arrow';
 import { parseRecordBatch, parseSchema } from 'arrow-js-ffi';
-import type { ParquetFile } from 'parquet-wasm';
 import { uniqueNames } from '../column-names.ts';
 import { CancelledError, LoadError, type ByteSource, type LoadOptions } from '../types.ts';
 import { ColumnAssembler } from './column-assembler.ts';
-import { checkEnvelope, unsupportedCompression } from './parquet-checks.ts';
+import { checkEnvelope } from './parquet-checks.ts';
+import { readLayout, type GroupBatch } from './parquet-layout.ts';
 import { parquetWasm, type ParquetWasm } from './parquet-wasm.ts';
 
 /** Yield to the event loop at most this often (ms), so a cancel message can arrive. */
 const YIELD_EVERY_MS = 16;
 
 /**
- * Reads a Parquet file one row group at a time into one Arrow table of the workbench's types
- * (see ColumnAssembler). Row groups are read lazily from the source's Blob; each is decoded by
- * parquet-wasm and its columns are copied straight out of wasm memory (Arrow C data interface,
- * no IPC serialisation) into preallocated columns, so peak memory is the table plus one group.
+ * Reads a Parquet file row group by row group into one Arrow table of the workbench's types (see
+ * ColumnAssembler). Each group is decoded by parquet-wasm's synchronous reader and its columns are
+ * copied straight out of wasm memory (Arrow C data interface, no IPC serialisation) into
+ * preallocated columns, so memory holds the file, one decoded group and the table.
+ *
+ * Why synchronous: parquet-wasm's async ParquetFile reader panics on damaged pages inside a
+ * microtask, so its promise never settles (a hang); the synchronous reader returns an error.
  */
 export async function readParquet(
   source: ByteSource,
@@ -28,51 +31,23 @@ export async function readParquet(
   } catch (err) {
     throw new LoadError(name, `the Parquet reader (WebAssembly) could not start (${describe(err)})`);
   }
-  let file: ParquetFile;
-  try {
-    const blob = source.blob ?? new Blob([(await source.slice(0, source.size)) as Uint8Array<ArrayBuffer>]);
-    file = await pq.ParquetFile.fromFile(blob);
-  } catch (err) {
-    throw new LoadError(name, `not a readable Parquet file: its metadata is damaged (${describe(err)})`);
-  }
-  try {
-    return await readGroups(pq, file, source, options);
-  } finally {
-    file.free();
-  }
-}
-
-async function readGroups(
-  pq: ParquetWasm,
-  file: ParquetFile,
-  source: ByteSource,
-  options: Pick<LoadOptions, 'signal' | 'onProgress'>,
-): Promise<{ table: Table; warnings: string[] }> {
-  const name = source.name;
-  const meta = file.metadata();
-  const groups = meta.rowGroups().map((g) => g.numRows());
-  const codec = unsupportedCompression(meta);
-  if (codec) throw new LoadError(name, `compressed with ${codec.codec}, which this reader does not support; re-save it with snappy, gzip or zstd`, { column: codec.column });
-  const rows = groups.reduce((a, b) => a + b, 0);
-  const schema = fileSchema(pq, file);
+  const bytes = await source.slice(0, source.size);
+  const { batches, rows } = await readLayout(pq, source, bytes);
+  const schema = fileSchema(pq, bytes, name);
   const names = uniqueNames(schema.fields.map((f) => f.name));
   const columns = schema.fields.map((f, c) => new ColumnAssembler(names[c]!, f.type, rows));
 
   let done = 0;
   let lastYield = performance.now();
-  for (let g = 0; g < groups.length; g++) {
+  for (const batch of batches) {
     if (options.signal?.aborted) throw new CancelledError(name);
     try {
-      await readGroup(pq, file, g, groups[g]!, columns);
+      readBatch(pq, bytes, batch, columns);
     } catch (err) {
-      if (err instanceof LoadError) throw err;
-      const text = describe(err);
-      if (/codec|compression/i.test(text) && /support|unknown|disabled/i.test(text)) {
-        throw new LoadError(name, `uses a compression this reader does not support (${text}); re-save it with snappy, gzip or zstd`);
-      }
-      throw new LoadError(name, `row group ${g + 1} of ${groups.length} cannot be read: the file is damaged (${text})`);
+      const where = batch.groups.length === 1 ? `row group ${batch.groups[0]! + 1}` : `row groups ${batch.groups[0]! + 1}–${batch.groups.at(-1)! + 1}`;
+      throw new LoadError(name, `${where} of ${batch.total} cannot be read: the file is damaged (${describe(err)})`);
     }
-    done += groups[g]!;
+    done += batch.rows;
     options.onProgress?.({ stage: 'reading', done: Math.round((source.size * done) / Math.max(1, rows)), total: source.size });
     if (performance.now() - lastYield >= YIELD_EVERY_MS) {
       await new Promise((r) => setTimeout(r, 0));
@@ -93,49 +68,48 @@ async function readGroups(
 }
 
 /** The file's Arrow schema, through the C data interface (a small struct in wasm memory). */
-function fileSchema(pq: ParquetWasm, file: ParquetFile): Schema {
-  const ffi = file.schema().intoFFI();
+function fileSchema(pq: ParquetWasm, bytes: Uint8Array, name: string): Schema {
   try {
-    return parseSchema(pq.wasmMemory().buffer, ffi.addr());
-  } catch {
-    // A type arrow-js-ffi cannot describe: fall back to the schema's IPC form.
-    return tableFromIPC(file.schema().intoIPCStream()).schema;
-  } finally {
-    ffi.free();
+    const ffi = pq.readSchema(bytes).intoFFI();
+    try {
+      return parseSchema(pq.wasmMemory().buffer, ffi.addr());
+    } catch {
+      // A type arrow-js-ffi cannot describe: the schema's IPC form.
+      return tableFromIPC(pq.readSchema(bytes).intoIPCStream()).schema;
+    } finally {
+      ffi.free();
+    }
+  } catch (err) {
+    throw new LoadError(name, `not a readable Parquet file: its schema cannot be read (${describe(err)})`);
   }
 }
 
 /**
- * Decodes one row group in wasm and appends its columns. The Arrow views point into wasm memory,
- * valid only until the next wasm call, so they are copied out before the group is freed.
+ * Decodes some row groups in wasm and appends their columns. The Arrow views point into wasm
+ * memory, valid only until the next wasm call, so they are copied out before the groups are freed.
  */
-async function readGroup(pq: ParquetWasm, file: ParquetFile, g: number, rows: number, columns: ColumnAssembler[]): Promise<void> {
-  const part = await file.read({ rowGroups: [g], batchSize: Math.max(1, rows) });
-  const ffi = part.intoFFI();
+function readBatch(pq: ParquetWasm, bytes: Uint8Array, batch: GroupBatch, columns: ColumnAssembler[]): void {
+  const read = () => pq.readParquet(bytes, { rowGroups: batch.groups, batchSize: Math.max(1, batch.rows) });
+  const ffi = read().intoFFI();
+  let parts: Data[][] | null = [];
   try {
     const memory = pq.wasmMemory().buffer;
     for (const addr of ffi.arrayAddrs()) {
-      let children: Data[];
-      try {
-        children = parseRecordBatch(memory, addr, ffi.schemaAddr(), false).data.children;
-      } catch {
-        children = [];
-      }
-      if (children.length !== columns.length) {
-        await readGroupByIpc(file, g, rows, columns);
-        return;
-      }
-      columns.forEach((col, c) => col.add(children[c]!));
+      const children = parseRecordBatch(memory, addr, ffi.schemaAddr(), false).data.children;
+      if (children.length !== columns.length) throw new Error('column count differs from the schema');
+      parts.push(children);
     }
+  } catch {
+    parts = null; // a type arrow-js-ffi does not know: take the IPC path below
+  }
+  try {
+    if (parts) for (const children of parts) columns.forEach((col, c) => col.add(children[c]!));
   } finally {
     ffi.free();
   }
-}
-
-/** The slower path for types the C data interface reader does not know: Arrow IPC bytes. */
-async function readGroupByIpc(file: ParquetFile, g: number, rows: number, columns: ColumnAssembler[]): Promise<void> {
-  const part = tableFromIPC((await file.read({ rowGroups: [g], batchSize: Math.max(1, rows) })).intoIPCStream());
-  for (const batch of part.batches) columns.forEach((col, c) => col.add(batch.data.children[c]!));
+  if (!parts) {
+    for (const b of tableFromIPC(read().intoIPCStream()).batches) columns.forEach((col, c) => col.add(b.data.children[c]!));
+  }
 }
 
 function describe(err: unknown): string {
