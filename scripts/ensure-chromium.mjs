@@ -3,11 +3,22 @@ import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const CHROMIUM = '/usr/bin/chromium';
+const INSTALL = 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium';
+
+function fail(why) {
+  console.error(`${CHROMIUM} is missing and cannot be installed here: ${why}.`);
+  console.error(`Install it yourself (as root: "${INSTALL}"), then run the tests again.`);
+  process.exit(1);
+}
+
 if (!existsSync(CHROMIUM)) {
-  if (process.getuid?.() !== 0) {
-    console.error(`${CHROMIUM} is missing and this is not root: run "apt-get install -y chromium" first.`);
-    process.exit(1);
-  }
+  if (process.platform !== 'linux' || !existsSync('/usr/bin/apt-get')) fail('this is not a Debian-like system with apt-get');
+  if (process.getuid?.() !== 0) fail('installing needs root and this runs as another user');
   console.log('Installing Debian chromium for the browser tests…');
-  execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium', { stdio: 'inherit' });
+  try {
+    execSync(INSTALL, { stdio: 'inherit' });
+  } catch (err) {
+    fail(`apt-get failed (${err.message.split('\n')[0]})`);
+  }
+  if (!existsSync(CHROMIUM)) fail(`apt-get finished but ${CHROMIUM} is still absent`);
 }

@@ -13,6 +13,11 @@ export function formatProfile(report: LoadReport, profile: TableProfile): string
     for (const issue of report.rowIssues.slice(0, 10)) lines.push(`    line ${issue.line}: ${issue.action} — ${issue.reason}`);
     if (report.rowIssues.length > 10) lines.push(`    … ${report.skippedRows + report.repairedRows - 10} more`);
   }
+  const renamed = report.columnNames.filter((n, i) => report.originalNames[i] != null && report.originalNames[i] !== n);
+  if (renamed.length) {
+    const shown = renamed.slice(0, 8).map((n) => `"${report.originalNames[report.columnNames.indexOf(n)]}" → ${n}`);
+    lines.push(`  renamed ${renamed.length} column(s): ${shown.join(', ')}${renamed.length > 8 ? ', …' : ''}`);
+  }
   for (const w of report.warnings.slice(0, 20)) lines.push(`  warning: ${w}`);
   if (report.warnings.length > 20) lines.push(`  … ${report.warnings.length - 20} more warnings`);
 

@@ -10,7 +10,7 @@ import { useData } from './use-data.ts';
 const EXAMPLE = 'example-logs.csv';
 
 export function App() {
-  const { loaded, status, open, relabel, cancel, fail } = useData();
+  const { loaded, status, open, relabel, cancel, fail, dismiss } = useData();
   const started = useRef(false);
 
   useEffect(() => {
@@ -33,13 +33,13 @@ export function App() {
   return (
     <DropZone onFile={openFile}>
       <TopBar onFile={openFile} current={loaded?.report.file ?? null} />
-      <StatusBar status={status} onCancel={cancel} />
+      <StatusBar status={status} onCancel={cancel} onDismiss={dismiss} />
       {loaded ? (
         <main>
-          <LoadReportPanel key={loaded.id} report={loaded.report} onRename={(names) => void open(loaded.file, loaded.report.file, { names })} />
+          <LoadReportPanel key={`report-${loaded.id}`} report={loaded.report} onRename={(names) => void open(loaded.file, loaded.report.file, { names })} />
           <PreviewTable preview={loaded.preview} />
           {loaded.profile ? (
-            <ProfileView key={loaded.id} profile={loaded.profile} columns={loaded.report.columnNames} onLabel={relabel} />
+            <ProfileView key={`profile-${loaded.id}`} profile={loaded.profile} columns={loaded.report.columnNames} onLabel={relabel} />
           ) : (
             !status.busy && (
               <section className="panel">

@@ -1,53 +1,68 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { ColumnProfile } from '../client/data-client.ts';
-import { count, num, time } from './format.ts';
+import { columnFigure } from './column-figure.ts';
+import { count, num, percent, time } from './format.ts';
 import { Plot } from './plot.tsx';
 
-/** One column in full: its statistics and a histogram or top-values chart. */
-export function ColumnDetail({ column }: { column: ColumnProfile }) {
+/** One column in full: its statistics, quantiles and a histogram or top-values chart. */
+export function ColumnDetail({ column, rows }: { column: ColumnProfile; rows: number }) {
   const fmt = column.kind === 'timestamp' ? time : num;
-  const figure = useMemo(() => {
-    const h = column.histogram;
-    if (h && h.counts.length && column.kind !== 'bool') {
-      const mids = h.counts.map((_, i) => (h.edges[i]! + h.edges[i + 1]!) / 2);
-      const x = column.kind === 'timestamp' ? mids.map((m) => new Date(m).toISOString()) : mids;
-      return { data: [{ type: 'bar', x, y: h.counts, marker: { color: '#3b6ea8' } }], layout: { title: { text: `${column.name}: histogram` }, bargap: 0.02 } };
-    }
-    const top = column.top ?? [];
-    return {
-      data: [{ type: 'bar', x: top.map((t) => t.count), y: top.map((t) => t.value), orientation: 'h', marker: { color: '#3b6ea8' } }],
-      layout: { title: { text: `${column.name}: top values` }, yaxis: { automargin: true, autorange: 'reversed' } },
-    };
-  }, [column]);
-  const s = column.stats;
+  const [log, setLog] = useState(false);
+  const figure = useMemo(() => columnFigure(column, log), [column, log]);
+  const s = column.kind !== 'bool' ? column.stats : undefined;
   return (
     <div className="detail" data-testid="column-detail">
       <h3>
-        {column.name} <span className="kind">{column.kind}</span> <span className="muted">{column.arrowType}</span>
+        {column.name} <span className={`kind kind-${column.kind}`}>{column.kind}</span> <span className="muted">{column.arrowType}</span>
       </h3>
+      {(column.constant || column.nearConstant) && (
+        <p className="flag-line">{column.constant ? 'Constant: a single value, it carries no information.' : 'Near-constant: one value covers almost every row.'}</p>
+      )}
       <dl>
         <dt>missing</dt>
-        <dd>{count(column.missing)}</dd>
+        <dd>
+          {count(column.missing)} {percent(column.missing, rows)}
+        </dd>
         <dt>distinct</dt>
         <dd>{count(column.distinct)}</dd>
-        {s && column.kind !== 'bool' && (
+        {s && (
           <>
-            <dt>min / max</dt>
+            <dt>min · max</dt>
             <dd>
-              {fmt(s.min)} / {fmt(s.max)}
+              {fmt(s.min)} · {fmt(s.max)}
             </dd>
-            <dt>mean ± std</dt>
+            <dt>{column.kind === 'timestamp' ? 'mean' : 'mean ± std'}</dt>
             <dd>{column.kind === 'timestamp' ? fmt(s.mean) : `${num(s.mean)} ± ${num(s.std)}`}</dd>
-            <dt>quantiles</dt>
-            <dd>{s.quantiles.map((q) => `p${Math.round(q.p * 100)} ${fmt(q.value)}`).join(' · ')}</dd>
-            <dt>zeros · NaN · ±∞</dt>
-            <dd>
-              {count(s.zeros)} · {count(s.nan)} · {count(s.posInf)} / {count(s.negInf)}
-            </dd>
+            {column.kind !== 'timestamp' && (
+              <>
+                <dt>zeros · NaN · +∞ · −∞</dt>
+                <dd>
+                  {count(s.zeros)} · {count(s.nan)} · {count(s.posInf)} · {count(s.negInf)}
+                </dd>
+              </>
+            )}
           </>
         )}
       </dl>
-      <Plot data={figure.data} layout={figure.layout} testId="column-plot" />
+      {s && s.quantiles.length > 0 && (
+        <div className="quantiles" data-testid="quantiles">
+          {s.quantiles.map((q) => (
+            <span key={q.p}>
+              <span className="k">p{+(q.p * 100).toFixed(1)}</span> {fmt(q.value)}
+            </span>
+          ))}
+        </div>
+      )}
+      {figure ? (
+        <>
+          <label className="toggle muted">
+            <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> log scale for counts
+          </label>
+          <Plot data={figure.data} layout={figure.layout} testId="column-plot" />
+        </>
+      ) : (
+        <p className="muted">No values to plot.</p>
+      )}
     </div>
   );
 }

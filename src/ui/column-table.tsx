@@ -57,15 +57,14 @@ export function ColumnTable({ columns, rows, selected, label, onSelect }: Props)
           <thead>
             <tr>
               <th>column</th>
-              <th>kind</th>
+              <th>kind · flags</th>
+              <th>distribution</th>
               <th className="n">missing</th>
               <th className="n">distinct</th>
               <th className="n">min</th>
               <th className="n">mean</th>
               <th className="n">max</th>
               <th className="n">std</th>
-              <th>distribution</th>
-              <th>flags</th>
             </tr>
           </thead>
           <tbody>

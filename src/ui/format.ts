@@ -1,6 +1,9 @@
 /** Display helpers shared by the panels. */
 export const count = (n: number): string => n.toLocaleString('en-US');
 
+/** "1 row", "2 rows": a count with its noun. */
+export const plural = (n: number, noun: string, nouns = `${noun}s`): string => `${count(n)} ${n === 1 ? noun : nouns}`;
+
 export function bytes(n: number): string {
   if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(2)} GB`;
   if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MB`;
@@ -22,6 +25,9 @@ export function num(v: number | undefined): string {
 
 /** A timestamp (epoch ms) to the second, in UTC. */
 export const time = (ms: number): string => (Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 19).replace('T', ' ') : '–');
+
+/** A timestamp to the minute, for narrow table cells. */
+export const shortTime = (ms: number): string => time(ms).slice(0, 16);
 
 /** A share of a whole, as a short percentage ("0.4 %", "63 %"). */
 export function percent(part: number, whole: number): string {

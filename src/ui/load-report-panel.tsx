@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { LoadReport } from '../client/data-client.ts';
-import { bytes, count } from './format.ts';
+import { bytes, count, plural } from './format.ts';
 import { IssueList } from './issue-list.tsx';
 import { RenameForm } from './rename-form.tsx';
 
@@ -39,16 +39,16 @@ export function LoadReportPanel({ report, onRename }: { report: LoadReport; onRe
       {(report.skippedRows > 0 || report.repairedRows > 0) && (
         <IssueList
           open
-          title={`${count(report.skippedRows)} rows skipped, ${count(report.repairedRows)} repaired`}
+          title={`${plural(report.skippedRows, 'row')} skipped, ${count(report.repairedRows)} repaired`}
           testId="row-issues"
           items={report.rowIssues.map((i) => `line ${count(i.line)}: ${i.action} — ${i.reason}`)}
           total={report.skippedRows + report.repairedRows}
         />
       )}
-      {report.warnings.length > 0 && <IssueList title={`${report.warnings.length} load warning${report.warnings.length > 1 ? 's' : ''}`} testId="load-warnings" items={report.warnings} />}
+      {report.warnings.length > 0 && <IssueList title={plural(report.warnings.length, 'load warning')} testId="load-warnings" items={report.warnings} />}
       {renamed.length > 0 && (
         <IssueList
-          title={`${count(renamed.length)} column name${renamed.length > 1 ? 's' : ''} changed (made unique or trimmed)`}
+          title={`${plural(renamed.length, 'column name')} changed (made unique or trimmed)`}
           testId="renamed-columns"
           items={renamed.map((c) => `“${c.original}” → ${c.name}`)}
         />

@@ -1,19 +1,38 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
-type PlotlyModule = { react: (el: HTMLElement, data: unknown[], layout: unknown, config: unknown) => Promise<unknown>; purge: (el: HTMLElement) => void };
-let plotly: Promise<PlotlyModule> | null = null;
+interface Plotly {
+  react: (el: HTMLElement, data: unknown[], layout: unknown, config: unknown) => Promise<unknown>;
+  purge: (el: HTMLElement) => void;
+}
 
-/** A plotly figure; plotly itself is loaded on first use so the first paint stays fast. */
+let plotly: Promise<Plotly> | null = null;
+
+/** plotly (about 1 MB) is fetched on first use, so the first paint does not wait for it. */
+function loadPlotly(): Promise<Plotly> {
+  plotly ??= import('plotly.js-cartesian-dist-min').then((m) => (m.default ?? m) as Plotly);
+  return plotly;
+}
+
+const BASE_LAYOUT = {
+  margin: { t: 28, r: 12, b: 40, l: 56 },
+  height: 280,
+  font: { family: 'system-ui, sans-serif', size: 11, color: '#3c4858' },
+  paper_bgcolor: 'rgba(0,0,0,0)',
+  plot_bgcolor: 'rgba(0,0,0,0)',
+};
+const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['select2d', 'lasso2d'] };
+
+/** A plotly figure (data + layout as plotly takes them); no react-plotly wrapper needed. */
 export function Plot({ data, layout, testId }: { data: unknown[]; layout: Record<string, unknown>; testId?: string }) {
   const ref = useRef<HTMLDivElement>(null);
+  const [failed, setFailed] = useState<string | null>(null);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    plotly ??= import('plotly.js-cartesian-dist-min').then((m) => (m.default ?? m) as unknown as PlotlyModule);
     let live = true;
-    void plotly.then((p) => {
-      if (live) void p.react(el, data, { margin: { t: 30, r: 10, b: 40, l: 50 }, height: 280, ...layout }, { displaylogo: false, responsive: true });
-    });
+    loadPlotly()
+      .then((p) => (live ? p.react(el, data, { ...BASE_LAYOUT, ...layout }, CONFIG) : undefined))
+      .catch((err: Error) => live && setFailed(err.message));
     return () => {
       live = false;
     };
@@ -24,5 +43,10 @@ export function Plot({ data, layout, testId }: { data: unknown[]; layout: Record
       if (el) void plotly?.then((p) => p.purge(el));
     };
   }, []);
-  return <div ref={ref} className="plot" data-testid={testId} />;
+  return (
+    <div className="plot-box">
+      <div ref={ref} className="plot" data-testid={testId} style={{ minHeight: Number(layout.height ?? BASE_LAYOUT.height) }} />
+      {failed && <p className="muted">The chart could not be drawn: {failed}</p>}
+    </div>
+  );
 }

@@ -1,18 +1,23 @@
 import type { Preview } from '../client/data-client.ts';
 
-/** The first rows of the table, as loaded. */
+/** Columns shown in the preview; wider files say how many more there are. */
+const MAX_COLUMNS = 60;
+
+/** The first rows of the table as loaded (collapsed: the profile matters more at first). */
 export function PreviewTable({ preview }: { preview: Preview }) {
-  const columns = preview.columns.slice(0, 60);
+  const columns = preview.columns.slice(0, MAX_COLUMNS);
   return (
     <section className="panel">
-      <details>
+      <details data-testid="preview">
         <summary>
-          First {preview.rows.length} rows{preview.columns.length > columns.length && ` (first ${columns.length} of ${preview.columns.length} columns)`}
+          <b>First {preview.rows.length} rows</b>
+          {preview.columns.length > columns.length && <span className="muted"> (first {columns.length} of {preview.columns.length} columns)</span>}
         </summary>
-        <div className="scroll">
+        <div className="scroll preview">
           <table className="grid">
             <thead>
               <tr>
+                <th className="n">#</th>
                 {columns.map((c) => (
                   <th key={c}>{c}</th>
                 ))}
@@ -21,8 +26,11 @@ export function PreviewTable({ preview }: { preview: Preview }) {
             <tbody>
               {preview.rows.map((row, r) => (
                 <tr key={r}>
+                  <td className="n muted">{r + 1}</td>
                   {columns.map((c, i) => (
-                    <td key={c}>{row[i]}</td>
+                    <td key={c} title={row[i]}>
+                      {row[i] === '' ? <span className="null">—</span> : row[i]}
+                    </td>
                   ))}
                 </tr>
               ))}

@@ -8,7 +8,7 @@ import { SummaryCards } from './summary-cards.tsx';
 import { WarningsPanel } from './warnings-panel.tsx';
 
 /** The profile: summary, columns with a detail pane, label balance, correlations and data-quality warnings. */
-export function ProfileView({ profile, columns, onLabel }: { profile: TableProfile; columns: string[]; onLabel: (label: string | null) => void }) {
+export function ProfileView({ profile, columns, onLabel }: { profile: TableProfile; columns: string[]; onLabel: (label: string | null) => Promise<void> }) {
   const [selected, setSelected] = useState<string | null>(() => profile.columns[0]?.name ?? null);
   const column = profile.columns.find((c) => c.name === selected) ?? null;
   return (

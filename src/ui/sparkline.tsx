@@ -1,16 +1,20 @@
 import type { ColumnProfile } from '../client/data-client.ts';
 
-/** A tiny inline histogram (or top-value bars): cheap SVG, fine for thousands of rows. */
+const W = 84;
+const H = 20;
+
+/** A tiny inline histogram, or top-value bars for categories: plain SVG, cheap enough for 100 rows a page. */
 export function Sparkline({ column }: { column: ColumnProfile }) {
-  const counts = column.histogram?.counts.length ? column.histogram.counts : (column.top ?? []).slice(0, 12).map((t) => t.count);
+  const histogram = column.kind !== 'bool' && column.histogram?.counts.length ? column.histogram.counts : null;
+  const counts = histogram ?? (column.top ?? []).slice(0, 12).map((t) => t.count);
   if (counts.length === 0) return null;
   const max = Math.max(...counts, 1);
-  const w = 80 / counts.length;
+  const w = W / counts.length;
   return (
-    <svg className="spark" width={80} height={20} aria-hidden>
+    <svg className={histogram ? 'spark' : 'spark cat'} width={W} height={H} aria-hidden>
       {counts.map((c, i) => {
-        const h = Math.max(c > 0 ? 1 : 0, (18 * c) / max);
-        return <rect key={i} x={i * w} y={20 - h} width={Math.max(1, w - 0.5)} height={h} />;
+        const h = c > 0 ? Math.max(1, ((H - 2) * c) / max) : 0;
+        return <rect key={i} x={i * w} y={H - h} width={Math.max(1, w - (histogram ? 0.5 : 1.5))} height={h} />;
       })}
     </svg>
   );

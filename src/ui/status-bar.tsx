@@ -10,8 +10,16 @@ function progressText({ stage, done, total }: Progress): string {
   return `${stage}: ${of}${columns ? ' columns' : ''}`;
 }
 
+function Dismiss({ onClick }: { onClick: () => void }) {
+  return (
+    <button className="dismiss ghost" onClick={onClick} aria-label="dismiss">
+      ×
+    </button>
+  );
+}
+
 /** What is running (stage, progress, Cancel), a calm notice, or the last error (role=alert). */
-export function StatusBar({ status, onCancel }: { status: Status; onCancel: () => void }) {
+export function StatusBar({ status, onCancel, onDismiss }: { status: Status; onCancel: () => void; onDismiss: () => void }) {
   const { busy, progress, notice, error } = status;
   const pct = progress && progress.total > 0 ? Math.min(100, Math.floor((100 * progress.done) / progress.total)) : null;
   return (
@@ -29,12 +37,16 @@ export function StatusBar({ status, onCancel }: { status: Status; onCancel: () =
       )}
       {notice && (
         <div className="notice" data-testid="notice">
-          {notice}
+          <span>{notice}</span>
+          {!busy && <Dismiss onClick={onDismiss} />}
         </div>
       )}
       {error && (
-        <div className="error" role="alert">
-          <strong>Could not finish:</strong> {error}
+        <div className="error">
+          <span role="alert">
+            <strong>Could not finish:</strong> {error}
+          </span>
+          <Dismiss onClick={onDismiss} />
         </div>
       )}
     </div>

@@ -1,5 +1,5 @@
 import type { TableProfile } from '../client/data-client.ts';
-import { count, percent } from './format.ts';
+import { count, percent, plural } from './format.ts';
 
 function Card({ label, value, note, testId }: { label: string; value: string; note?: string; testId?: string }) {
   return (
@@ -24,8 +24,8 @@ export function SummaryCards({ profile }: { profile: TableProfile }) {
       <Card label="columns" value={count(profile.columns.length)} note={[...kinds].map(([k, n]) => `${n} ${k}`).join(' · ')} />
       <Card label="duplicate rows" value={count(profile.duplicateRows)} note={percent(profile.duplicateRows, profile.rows) || 'exact duplicates'} testId="duplicates" />
       <Card label="missing cells" value={count(missing)} note={percent(missing, cells) || 'none'} />
-      <Card label="constant / near-constant" value={count(flagged)} note="columns" />
-      <Card label="label" value={profile.label?.column ?? '—'} note={profile.label ? `${profile.label.classes.length} classes` : 'none chosen'} />
+      <Card label="flagged columns" value={count(flagged)} note="constant or near-constant" />
+      <Card label="label" value={profile.label?.column ?? '—'} note={profile.label ? plural(profile.label.classes.length, 'class', 'classes') : 'none chosen'} />
     </section>
   );
 }

@@ -89,6 +89,9 @@ export function useData() {
   /** Reports a failure that happened outside the worker (e.g. the example data could not be fetched). */
   const fail = useCallback((message: string) => setStatus({ ...IDLE, error: message }), []);
 
+  /** Hides a notice or error once read; a running job's status stays. */
+  const dismiss = useCallback(() => setStatus((s) => (s.busy ? { ...s, notice: null } : IDLE)), []);
+
   const cancel = useCallback(() => void client.current!.cancel().catch(() => undefined), []);
-  return { loaded, status, open, relabel, cancel, fail };
+  return { loaded, status, open, relabel, cancel, fail, dismiss };
 }

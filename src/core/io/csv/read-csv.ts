@@ -122,12 +122,6 @@ export async function readCsv(
     throw new LoadError(name, `${options.names.length} column names were given but the file has ${width} columns`);
   }
   const columnNames = uniqueNames(options.names ?? fileNames);
-  columnNames.forEach((n, i) => {
-    const original = fileNames[i];
-    if (!options.names && original !== null && original !== undefined && original !== n) {
-      warnings.push(`column ${i + 1} "${original}" renamed to "${n}"`);
-    }
-  });
   if (!sink.headerBytes) warnings.push(`no header row: columns were named ${columnNames[0] ?? ''} … ${columnNames[width - 1] ?? ''}`);
   if (sink.rows === 0) warnings.push('the file has no data rows');
 
