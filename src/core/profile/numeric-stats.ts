@@ -23,8 +23,35 @@ export function finiteSorted(values: Float64Array, valid: Uint8Array): {
     else if (v !== v) nan++;
     else out[n++] = v;
   }
-  const sorted = out.subarray(0, n).sort();
-  return { sorted, nan, posInf, negInf };
+  const finite = out.subarray(0, n);
+  return { sorted: countingSort(finite) ?? finite.sort(), nan, posInf, negInf };
+}
+
+/** Most distinct values for which counting beats a comparison sort. */
+const COUNTING_LIMIT = 4096;
+
+/**
+ * Sorts in place by counting when there are few distinct values (flags, ports, rates: most log
+ * columns), which is linear; returns null when there are too many and a real sort is needed.
+ */
+function countingSort(values: Float64Array): Float64Array | null {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    const c = counts.get(v);
+    if (c === undefined) {
+      if (counts.size === COUNTING_LIMIT) return null;
+      counts.set(v, 1);
+    } else counts.set(v, c + 1);
+  }
+  const keys = Float64Array.from(counts.keys()).sort();
+  let at = 0;
+  for (let k = 0; k < keys.length; k++) {
+    const c = counts.get(keys[k]!)!;
+    values.fill(keys[k]!, at, at + c);
+    at += c;
+  }
+  return values;
 }
 
 /** Statistics of sorted finite values (quantiles by linear interpolation, as numpy's default). */
