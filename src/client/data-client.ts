@@ -23,6 +23,11 @@ export class DataClient {
     return this.call(() => this.api.load(file, name, request, proxy(onProgress)));
   }
 
+  /** The memory the worker estimates a load of this file needs, and what it can hold. */
+  estimate(file: Blob, name: string): Promise<{ bytes: number; memoryBytes: number; limitBytes: number | null }> {
+    return this.call(() => this.api.estimate(file, name));
+  }
+
   profile(id: string, label: string | null | undefined, onProgress: (p: Progress) => void): Promise<TableProfile> {
     return this.call(() => this.api.profile(id, label, proxy(onProgress)));
   }

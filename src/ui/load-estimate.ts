@@ -3,16 +3,9 @@ import { bytes } from './format.ts';
 /** Files above this size get a notice with their size and an estimate of the memory they need. */
 export const BIG_FILE = 50 * 2 ** 20;
 
-/**
- * Memory a load needs, estimated from the file name and size alone (the worker checks its own,
- * finer estimate and refuses what it cannot hold): CSV text becomes typed columns of similar size
- * plus growth headroom; gzip and Parquet expand several times when decompressed.
- */
-export function memoryEstimate(size: number, name: string): number {
-  return size * (/\.(gz|parquet|pq)$/i.test(name) ? 10 : 3);
-}
-
-export function loadNotice(size: number, name: string): string | null {
+/** The notice before a big load: its size and the memory the worker estimates it needs. */
+export function loadNotice(name: string, size: number, memoryBytes: number, limitBytes: number | null): string | null {
   if (size <= BIG_FILE) return null;
-  return `${name} is ${bytes(size)}; loading it needs about ${bytes(memoryEstimate(size, name))} of memory (an estimate).`;
+  const limit = limitBytes ? ` (this tab's worker can hold about ${bytes(limitBytes)})` : '';
+  return `${name} is ${bytes(size)}; loading it needs about ${bytes(memoryBytes)} of memory${limit}.`;
 }

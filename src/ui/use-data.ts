@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
 import { DataClient, type LoadRequest, type LoadResponse, type Progress, type TableProfile } from '../client/data-client.ts';
-import { loadNotice } from './load-estimate.ts';
+import { BIG_FILE, loadNotice } from './load-estimate.ts';
 
 export interface Loaded extends LoadResponse {
   /** The file itself, kept so it can be reloaded (new names) without asking the user again. */
@@ -63,7 +63,9 @@ export function useData() {
   const open = useCallback(
     async (file: Blob, name: string, request: LoadRequest = {}) => {
       const c = client.current!;
-      const response = await run(`Loading ${name}`, loadNotice(file.size, name), (p) => c.load(file, name, request, p));
+      const estimate = file.size > BIG_FILE ? await c.estimate(file, name).catch(() => null) : null;
+      const notice = estimate && loadNotice(name, file.size, estimate.memoryBytes, estimate.limitBytes);
+      const response = await run(`Loading ${name}`, notice, (p) => c.load(file, name, request, p));
       if (!response.ok) return;
       const previous = current.current;
       const next: Loaded = { ...response.value, file, profile: null };

@@ -1,5 +1,5 @@
 import type { Table } from 'apache-arrow';
-import { loadTable } from '../core/io/load.ts';
+import { estimateLoad, loadTable } from '../core/io/load.ts';
 import { blobSource } from '../core/io/blob-source.ts';
 import type { LoadOptions, LoadReport, Progress } from '../core/io/types.ts';
 import { profileTable } from '../core/profile/profile-table.ts';
@@ -39,9 +39,8 @@ export class DataApi {
   async load(file: Blob | string, name: string, request: LoadRequest, onProgress?: (p: Progress) => void): Promise<LoadResponse> {
     const controller = this.begin();
     try {
-      const { openPath, ...platform } = this.platform;
-      if (typeof file === 'string' && !openPath) throw new Error('this worker cannot open files by path');
-      const blob = typeof file === 'string' ? await openPath!(file) : file;
+      const { openPath: _, ...platform } = this.platform;
+      const blob = typeof file === 'string' ? await this.open(file) : file;
       const { table, report } = await loadTable(blobSource(blob, name), { ...platform, ...request, signal: controller.signal, onProgress });
       const id = `t${this.nextId++}`;
       this.tables.set(id, table);
@@ -60,6 +59,12 @@ export class DataApi {
     }
   }
 
+  /** The memory a load of this file will need (the same estimate the load checks against). */
+  async estimate(file: Blob | string, name: string): Promise<{ format: string; bytes: number; memoryBytes: number; limitBytes: number | null }> {
+    const blob = typeof file === 'string' ? await this.open(file) : file;
+    return { ...(await estimateLoad(blobSource(blob, name))), limitBytes: this.platform.memoryLimitBytes ?? null };
+  }
+
   /** Aborts whatever load or profile is running; earlier tables stay. */
   cancel(): void {
     this.current?.abort();
@@ -73,6 +78,11 @@ export class DataApi {
     const table = this.tables.get(id);
     if (!table) throw new Error(`no table ${id} in this worker`);
     return table;
+  }
+
+  private open(path: string): Promise<Blob> {
+    if (!this.platform.openPath) throw new Error('this worker cannot open files by path');
+    return this.platform.openPath(path);
   }
 
   private begin(): AbortController {
