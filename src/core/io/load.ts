@@ -81,7 +81,7 @@ export async function loadTable(source: ByteSource, options: LoadOptions = {}): 
   );
   const text = format === 'csv.gz' ? (options.gunzip ?? webGunzip)(counted) : counted;
   const csv = await readCsv(name, text, options, report, estimate.bytes);
-  const { table, ...rest } = csv;
+  const { table, fastRows: _, ...rest } = csv;
   return done(table, { format, ...rest, warnings: [...warnings, ...rest.warnings] });
 
   function done(table: Table, parts: Omit<LoadReport, 'file' | 'rows' | 'columns' | 'seconds' | 'bytes' | 'arrowBytes'>): LoadResult {

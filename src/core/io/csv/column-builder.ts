@@ -27,12 +27,13 @@ export class ColumnBuilder {
   /** Line where a typed column first met a value of another type and became text. */
   becameTextAt: number | null = null;
   /** Values by kind: ints (int, string codes), floats (float, timestamp ms), bytes (bool). */
-  private cap: number;
-  private ints = EMPTY_I32;
-  private floats = EMPTY_F64;
+  // Read (not written) by FastRows, the fast path for plain rows; only this class resizes them.
+  cap: number;
+  ints = EMPTY_I32;
+  floats = EMPTY_F64;
   private bools = EMPTY_U8;
-  private valid: Uint8Array | null = null;
-  private dict: ByteDictionary | null = null;
+  valid: Uint8Array | null = null;
+  dict: ByteDictionary | null = null;
 
   /** capacity: the expected row count, so most columns never reallocate. */
   constructor(capacity = 1024) {
@@ -151,7 +152,7 @@ export class ColumnBuilder {
       this.valid = new Uint8Array(this.cap);
       this.valid.fill(1, 0, this.length);
     }
-    // The value slot keeps its zero; only validity says it is missing.
+    this.valid[this.length] = 0;
     this.nullCount++;
     this.length++;
   }

@@ -17,6 +17,8 @@ export interface CsvResult {
   repairedRows: number;
   rowIssues: RowIssue[];
   warnings: string[];
+  /** Rows read by the fast path (the rest went through the general tokenizer). */
+  fastRows: number;
 }
 
 /** Enough of the file's start to sniff the dialect: a few lines, capped. */
@@ -37,6 +39,8 @@ export async function readCsv(
   options: LoadOptions,
   progress: () => void,
   expectedBytes = 0,
+  /** fastRows: false reads every row through the general tokenizer (tests compare the two paths). */
+  tuning: { fastRows?: boolean } = {},
 ): Promise<CsvResult> {
   const reader = stream.getReader();
   const warnings: string[] = [];
@@ -78,7 +82,7 @@ export async function readCsv(
   // Size the column buffers from the sample's bytes per line, with a little headroom.
   const bytesPerLine = sampled / Math.max(1, lines);
   const expectedRows = Math.ceil((Math.max(expectedBytes, sample.length) / bytesPerLine) * 1.02) + 16;
-  const sink = new TableSink(header, options.names?.length, Math.min(expectedRows, 1 << 27));
+  const sink = new TableSink(header, options.names?.length, Math.min(expectedRows, 1 << 27), dialect.delimiter, tuning.fastRows ?? true);
   const tokenizer = new CsvTokenizer(dialect.delimiter, sink);
 
   let lastYield = Date.now();
@@ -159,6 +163,7 @@ export async function readCsv(
     repairedRows: sink.repaired,
     rowIssues: sink.issues,
     warnings,
+    fastRows: sink.fastRows,
   };
 }
 

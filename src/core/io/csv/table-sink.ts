@@ -1,8 +1,11 @@
 import type { RowIssue } from '../types.ts';
 import { ColumnBuilder } from './column-builder.ts';
+import { FastRows } from './fast-rows.ts';
 import { FLAG_BAD_QUOTE, FLAG_ESCAPED, type RowSink } from './tokenizer.ts';
 
 const MAX_ISSUES = 200;
+/** Data rows the general path reads before the fast path starts (the column types settle). */
+const WARM_ROWS = 1000;
 
 /** Receives tokenized rows: the header (when there is one), then data rows into column builders. */
 export class TableSink implements RowSink {
@@ -16,12 +19,37 @@ export class TableSink implements RowSink {
   private width = -1;
 
   private readonly capacity: number;
+  private readonly delimiter: number;
+  private fast: FastRows | null = null;
+  fastRows = 0;
+  private fastTried = 0;
+  private fastFailed = 0;
 
   /** capacity: the expected number of rows, to size column buffers once. */
-  constructor(header: boolean, width: number | undefined, capacity: number) {
+  private readonly allowFast: boolean;
+
+  constructor(header: boolean, width: number | undefined, capacity: number, delimiter: string, allowFast = true) {
     this.expectHeader = header;
+    this.allowFast = allowFast;
+    this.delimiter = delimiter.charCodeAt(0);
     this.capacity = capacity;
     if (width !== undefined) this.setWidth(width);
+  }
+
+  /** The fast path for a plain row at b[i…]: where the next row starts, or -1 for the general path. */
+  fastRow(b: Uint8Array, i: number, n: number): number {
+    const fast = this.fast;
+    if (fast === null) return -1;
+    this.fastTried++;
+    const next = fast.parse(b, i, n);
+    if (next >= 0) {
+      this.rows++;
+      this.fastRows++;
+      return next;
+    }
+    // Rows the fast path keeps giving back (many blanks, quotes): stop trying.
+    if (++this.fastFailed * 4 > this.fastTried && this.fastTried > 2000) this.fast = null;
+    return -1;
   }
 
   row(b: Uint8Array, starts: Int32Array, ends: Int32Array, flags: Uint8Array, count: number, line: number): void {
@@ -58,6 +86,11 @@ export class TableSink implements RowSink {
     for (let i = n; i < width; i++) cols[i]!.pushNull();
     if (badQuote >= 0 && count <= width) this.note(line, 'repaired', `text after a closing quote in field ${badQuote + 1} kept`);
     this.rows++;
+    if (this.fast) this.fast.refresh();
+    else if (this.rows === WARM_ROWS && this.fastTried === 0 && this.allowFast) {
+      const fast = new FastRows(this.columns, this.delimiter);
+      if (fast.usable()) this.fast = fast;
+    }
   }
 
   private setWidth(width: number): void {

@@ -24,6 +24,8 @@ export const FLAG_BAD_QUOTE = 4;
 export interface RowSink {
   /** A complete row: fields [starts[i], ends[i]) of bytes, count fields, starting on 1-based line. */
   row(bytes: Uint8Array, starts: Int32Array, ends: Int32Array, flags: Uint8Array, count: number, line: number): void;
+  /** Optionally parses a whole plain row at bytes[i…] itself: where the next row starts, or -1. */
+  fastRow?(bytes: Uint8Array, i: number, n: number): number;
 }
 
 export class CsvTokenizer {
@@ -45,10 +47,12 @@ export class CsvTokenizer {
   private afterCR = false;
   private readonly delim: number;
   private readonly sink: RowSink;
+  private readonly fastRow: boolean;
 
   constructor(delimiter: string, sink: RowSink) {
     this.delim = delimiter.charCodeAt(0);
     this.sink = sink;
+    this.fastRow = sink.fastRow !== undefined;
     // Run the scanner's exit once before any data: an optimised (OSR) scan otherwise meets its
     // write-back stores without type feedback and deoptimises at the end of every chunk.
     this.scan(false);
@@ -90,6 +94,16 @@ export class CsvTokenizer {
           if (b[i] === LF && this.count === 0) {
             i++;
             this.rowStart = i;
+            continue;
+          }
+        }
+        if (this.count === 0 && this.fastRow) {
+          const next = this.sink.fastRow!(b, i, n);
+          if (next >= 0) {
+            i = next;
+            this.rowStart = i;
+            this.line++;
+            this.rowLine = this.line;
             continue;
           }
         }

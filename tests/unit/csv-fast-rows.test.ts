@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { readCsv } from '../../src/core/io/csv/read-csv.ts';
+import type { Table } from 'apache-arrow';
+
+/** A stream of the text in small chunks, so rows are cut at chunk boundaries. */
+function stream(text: string, chunk = 997): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  return new ReadableStream({
+    start(c) {
+      for (let i = 0; i < bytes.length; i += chunk) c.enqueue(bytes.slice(i, i + chunk));
+      c.close();
+    },
+  });
+}
+
+const read = (text: string, fastRows: boolean) => readCsv('t.csv', stream(text), {}, () => {}, text.length, { fastRows });
+
+function columns(table: Table): Record<string, unknown[]> {
+  return Object.fromEntries(table.schema.fields.map((f, i) => [`${f.name}:${f.type}`, [...table.getChildAt(i)!]]));
+}
+
+describe('the fast path for plain rows reads exactly what the general tokenizer reads', () => {
+  // 1,500 plain rows (the fast path starts after 1,000), then every kind of row it must hand back.
+  const plain = Array.from({ length: 1500 }, (_, r) => `${r},${(r * 0.25).toFixed(2)},host-${r % 7},${r % 3 === 0 ? '' : r},-${r % 11}`);
+  const odd = [
+    '1500,1.5,"quoted, text",7,-1', // a quote
+    '1501,,host-1,8,-2', // first empty float
+    '1502,2.5,,9,-3', // empty text
+    '1503,NA,host-2,10,-4', // a null token
+    '1504,3.5,host-3,11', // a short row
+    '1505,4.5,host-4,12,-5,extra', // a long row
+    '1506,5.5,host-5,13,-6,', // a trailing delimiter
+    '1507,1e3,host-6,14,-7', // an exponent
+    '1508,6.5,host-0,15,9999999999', // an int that widens to float
+    '1509,7.5,host-1,16,-', // a lone minus: the column turns to text
+    '1510,-.5,host-2,17,-8\r', // CRLF
+    '1511,.25,host-3,18,-9',
+  ];
+  const more = Array.from({ length: 1500 }, (_, r) => `${1512 + r},${r}.5,h${r % 5},${r},${r % 4}`);
+  const text = ['n,x,host,maybe,small', ...plain, ...odd, ...more].join('\n');
+
+  it('values, types, nulls and row reports agree', async () => {
+    const fast = await read(text, true);
+    const slow = await read(text, false);
+    expect(fast.table.numRows).toBe(slow.table.numRows);
+    expect(slow.fastRows).toBe(0);
+    expect(fast.fastRows).toBeGreaterThan(1500);
+    expect(columns(fast.table)).toEqual(columns(slow.table));
+    expect(fast.rowIssues).toEqual(slow.rowIssues);
+    expect(fast.warnings).toEqual(slow.warnings);
+    expect(fast.table.getChild('host')!.get(1500)).toBe('quoted, text');
+    expect(fast.table.getChild('x')!.get(1501)).toBeNull();
+    expect(fast.table.getChild('x')!.get(1509)).toBe(-0.5); // the long row 1505 was skipped
+    expect(String(fast.table.getChild('small')!.type)).toMatch(/Dictionary/);
+  });
+
+  it('the fast path really runs on plain files', async () => {
+    const t0 = await read(['a,b,c', ...Array.from({ length: 5000 }, (_, r) => `${r},${r / 4},k${r % 9}`)].join('\r\n'), true);
+    expect(t0.table.numRows).toBe(5000);
+    // All but the rows cut by a chunk boundary, which the general tokenizer finishes.
+    expect(t0.fastRows).toBeGreaterThan(3800);
+    expect(t0.table.getChild('b')!.get(4999)).toBe(4999 / 4);
+    expect(t0.table.getChild('c')!.get(4998)).toBe('k3');
+  });
+});
