@@ -56,6 +56,8 @@ export class FastRows {
     const kinds = this.kinds;
     const nulls = this.nulls;
     const delim = this.delim;
+    const ints = this.ints;
+    const floats = this.floats;
     let p = i;
     let anyNull = false;
     for (let c = 0; c < k; c++) {
@@ -74,7 +76,7 @@ export class FastRows {
           anyNull = true;
         }
         else if (isNullToken(b, s, p)) return -1;
-        else this.ints[c]![row] = cols[c]!.dict!.code(b, s, p);
+        else ints[c]![row] = cols[c]!.dict!.code(b, s, p);
       } else {
         const neg = b[p] === 0x2d;
         if (neg) p++;
@@ -99,11 +101,11 @@ export class FastRows {
           anyNull = true;
         } else if (kind === INT) {
           if (len > 9) return -1;
-          this.ints[c]![row] = neg ? -m : m;
+          ints[c]![row] = neg ? -m : m;
         } else {
           if (len - (frac >= 0 ? 1 : 0) > 15 || frac === 0) return -1;
           const v = frac > 0 ? m / POW10[frac]! : m;
-          this.floats[c]![row] = neg ? -v : v;
+          floats[c]![row] = neg ? -v : v;
         }
       }
       const t = b[p];
