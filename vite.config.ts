@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { precache } from './scripts/precache-plugin.ts';
 
 // Cross-origin isolation lets workers share big buffers (SharedArrayBuffer) with the page.
 const isolation = {
@@ -9,7 +10,7 @@ const isolation = {
 
 export default defineConfig({
   base: './',
-  plugins: [react()],
+  plugins: [react(), precache()],
   worker: { format: 'es' },
   // parquet-wasm finds its .wasm with new URL(…, import.meta.url); pre-bundling would break that.
   optimizeDeps: { exclude: ['parquet-wasm'] },

@@ -162,4 +162,17 @@ describe('the app in Chromium', { timeout: 120_000 }, () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('after one visit the app works with the network off (the offline cache)', async () => {
+    const { page, errors } = await openApp();
+    await expect.poll(() => rows(page), { timeout: 60_000 }).toBe(30000);
+    await expect.poll(() => page.locator('html').getAttribute('data-offline-ready'), { timeout: 30_000 }).toBe('true');
+    await page.context().setOffline(true);
+    await page.reload();
+    await expect.poll(() => rows(page), { timeout: 60_000 }).toBe(30000);
+    await page.getByTestId('column-table').waitFor({ timeout: 60_000 });
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
