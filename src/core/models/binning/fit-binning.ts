@@ -1,0 +1,68 @@
+import type { Table, Vector } from 'apache-arrow';
+import { columnKind } from '../../table/column-kind.ts';
+import { numericValues } from '../../table/numeric-values.ts';
+import { categoryCodes } from './category-codes.ts';
+import { quantileCuts } from './quantile-cuts.ts';
+import type { FeatureBinning, FittedBinning } from './types.ts';
+
+export interface BinningOptions {
+  /** The feature columns, in this order. */
+  columns: readonly string[];
+  /** Bins per feature including the missing bin; 2 … 256, default 256. */
+  maxBins?: number;
+  /** The training rows (indices into the table); all rows when absent. */
+  rows?: ArrayLike<number>;
+}
+
+/**
+ * Fits the binning of each feature on the training rows only: numeric columns (ints, floats,
+ * bools, timestamps) by quantile cuts, text columns by category (most frequent first).
+ * Real bins are capped at maxBins - 1 so the missing bin still fits in a byte.
+ */
+export function fitBinning(table: Table, options: BinningOptions): FittedBinning {
+  const maxBins = options.maxBins ?? 256;
+  if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > 256) {
+    throw new RangeError(`maxBins must be an integer from 2 to 256, not ${maxBins}`);
+  }
+  const rows = options.rows ?? identity(table.numRows);
+  const features = options.columns.map((name) => fitFeature(column(table, name), name, rows, maxBins - 1));
+  return { maxBins, features };
+}
+
+export function column(table: Table, name: string): Vector {
+  const vector = table.getChild(name);
+  if (!vector) throw new Error(`no column named "${name}" in the table`);
+  return vector;
+}
+
+function fitFeature(vector: Vector, name: string, rows: ArrayLike<number>, maxReal: number): FeatureBinning {
+  if (columnKind(vector.type) !== 'string') {
+    const { values, valid } = numericValues(vector);
+    const finite = new Float64Array(rows.length);
+    let m = 0;
+    for (let k = 0; k < rows.length; k++) {
+      const i = rows[k]!;
+      const v = values[i]!;
+      if (valid[i] && Number.isFinite(v)) finite[m++] = v;
+    }
+    return { kind: 'numeric', name, cuts: quantileCuts(finite.subarray(0, m), maxReal) };
+  }
+  const { codes, labels } = categoryCodes(vector);
+  const counts = new Float64Array(labels.length);
+  for (let k = 0; k < rows.length; k++) {
+    const c = codes[rows[k]!]!;
+    if (c >= 0) counts[c]!++;
+  }
+  const seen = labels.map((_, c) => c).filter((c) => counts[c]! > 0);
+  // Most frequent first, then by text: independent of the order the loader met the values in.
+  seen.sort((a, b) => counts[b]! - counts[a]! || (labels[a]! < labels[b]! ? -1 : labels[a]! > labels[b]! ? 1 : 0));
+  if (seen.length <= maxReal) return { kind: 'category', name, categories: seen.map((c) => labels[c]!), otherBin: -1 };
+  const kept = seen.slice(0, maxReal - 1).map((c) => labels[c]!);
+  return { kind: 'category', name, categories: kept, otherBin: maxReal - 1 };
+}
+
+function identity(n: number): Int32Array {
+  const rows = new Int32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = i;
+  return rows;
+}

@@ -1,0 +1,147 @@
+import type { FeatureMatrix } from '../binning/types.ts';
+
+/**
+ * Gradient / hessian histograms of a tree level: one slot per node, each slot holding every
+ * feature's bins back to back, each bin two Float64 cells (sum of g units, sum of h units).
+ * Sums are of integers, hence exact and independent of the order rows are added in.
+ */
+export interface HistogramLayout {
+  /** Start bin of each feature within a slot; offsets[F] = bins per slot. */
+  offsets: Int32Array;
+  slotSize: number;
+}
+
+export function histogramLayout(matrix: FeatureMatrix): HistogramLayout {
+  const offsets = new Int32Array(matrix.features + 1);
+  for (let f = 0; f < matrix.features; f++) offsets[f + 1] = offsets[f]! + matrix.binCounts[f]!;
+  return { offsets, slotSize: offsets[matrix.features]! * 2 };
+}
+
+/**
+ * Adds the listed rows into their slots, for the given features, in one pass per feature over the
+ * rows of all of a level's nodes. `slotOfRow[k]` is the slot of row `rows[k]`; gl / hl hold the
+ * rows' quantised gradients in list order, so the inner loop reads them sequentially.
+ */
+export function buildHistograms(
+  matrix: FeatureMatrix,
+  layout: HistogramLayout,
+  features: Int32Array,
+  rows: Int32Array,
+  slotOfRow: Int32Array,
+  gl: Float64Array,
+  hl: Float64Array,
+  count: number,
+  hist: Float64Array,
+): void {
+  const n = matrix.rows;
+  const bins = matrix.bins;
+  const offsets = layout.offsets;
+  const base = new Int32Array(count);
+  for (let k = 0; k < count; k++) base[k] = slotOfRow[k]! * layout.slotSize;
+  // Four features per pass over the rows: each row's slot, g and h are read once for four
+  // updates (about 2× faster than one feature per pass in V8).
+  let j = 0;
+  for (; j + 4 <= features.length; j += 4) {
+    const f0 = features[j]!;
+    const f1 = features[j + 1]!;
+    const f2 = features[j + 2]!;
+    const f3 = features[j + 3]!;
+    const c0 = f0 * n;
+    const c1 = f1 * n;
+    const c2 = f2 * n;
+    const c3 = f3 * n;
+    const o0 = offsets[f0]! * 2;
+    const o1 = offsets[f1]! * 2;
+    const o2 = offsets[f2]! * 2;
+    const o3 = offsets[f3]! * 2;
+    for (let k = 0; k < count; k++) {
+      const i = rows[k]!;
+      const b = base[k]!;
+      const g = gl[k]!;
+      const h = hl[k]!;
+      let p = b + o0 + (bins[c0 + i]! << 1);
+      hist[p]! += g;
+      hist[p + 1]! += h;
+      p = b + o1 + (bins[c1 + i]! << 1);
+      hist[p]! += g;
+      hist[p + 1]! += h;
+      p = b + o2 + (bins[c2 + i]! << 1);
+      hist[p]! += g;
+      hist[p + 1]! += h;
+      p = b + o3 + (bins[c3 + i]! << 1);
+      hist[p]! += g;
+      hist[p + 1]! += h;
+    }
+  }
+  for (; j < features.length; j++) {
+    const f = features[j]!;
+    const c = f * n;
+    const o = offsets[f]! * 2;
+    for (let k = 0; k < count; k++) {
+      const p = base[k]! + o + (bins[c + rows[k]!]! << 1);
+      hist[p]! += gl[k]!;
+      hist[p + 1]! += hl[k]!;
+    }
+  }
+}
+
+/**
+ * The root's histogram: every row, in order, no gather through a row list (rows that should not
+ * count carry g = h = 0). Sequential reads make this about twice as fast per row as the general
+ * build, and the root is half of all histogram work.
+ */
+export function buildRootHistogram(matrix: FeatureMatrix, layout: HistogramLayout, features: Int32Array, gl: Float64Array, hl: Float64Array, hist: Float64Array): void {
+  const n = matrix.rows;
+  const bins = matrix.bins;
+  let j = 0;
+  for (; j + 4 <= features.length; j += 4) {
+    const c0 = features[j]! * n;
+    const c1 = features[j + 1]! * n;
+    const c2 = features[j + 2]! * n;
+    const c3 = features[j + 3]! * n;
+    const o0 = layout.offsets[features[j]!]! * 2;
+    const o1 = layout.offsets[features[j + 1]!]! * 2;
+    const o2 = layout.offsets[features[j + 2]!]! * 2;
+    const o3 = layout.offsets[features[j + 3]!]! * 2;
+    for (let i = 0; i < n; i++) {
+      const g = gl[i]!;
+      const h = hl[i]!;
+      let p = o0 + (bins[c0 + i]! << 1);
+      hist[p]! += g;
+      hist[p + 1]! += h;
+      p = o1 + (bins[c1 + i]! << 1);
+      hist[p]! += g;
+      hist[p + 1]! += h;
+      p = o2 + (bins[c2 + i]! << 1);
+      hist[p]! += g;
+      hist[p + 1]! += h;
+      p = o3 + (bins[c3 + i]! << 1);
+      hist[p]! += g;
+      hist[p + 1]! += h;
+    }
+  }
+  for (; j < features.length; j++) {
+    const c = features[j]! * n;
+    const o = layout.offsets[features[j]!]! * 2;
+    for (let i = 0; i < n; i++) {
+      const p = o + (bins[c + i]! << 1);
+      hist[p]! += gl[i]!;
+      hist[p + 1]! += hl[i]!;
+    }
+  }
+}
+
+/** The larger sibling's histogram as the parent's minus the smaller sibling's (exact: integer sums). */
+export function subtractHistogram(
+  hist: Float64Array,
+  parent: Float64Array,
+  parentSlot: number,
+  smallSlot: number,
+  bigSlot: number,
+  slotSize: number,
+): void {
+  const p = parentSlot * slotSize;
+  const s = smallSlot * slotSize;
+  const b = bigSlot * slotSize;
+  for (let x = 0; x < slotSize; x++) hist[b + x] = parent[p + x]! - hist[s + x]!;
+}

@@ -1,0 +1,83 @@
+/**
+ * The two objectives: binary logistic (one output, the margin of class 1) and multi-class softmax
+ * (one output per class). Margins are row-major: row i, output k at `margins[i * outputs + k]`.
+ */
+const EPS = 1e-16;
+const CLIP = 1e-15;
+
+export function outputsFor(classes: number): number {
+  return classes === 2 ? 1 : classes;
+}
+
+/** The starting margins: the log-odds of the weighted class-1 share, or the log of each class's share. */
+export function baseMargin(y: Int32Array, weights: Float64Array | undefined, classes: number): Float64Array {
+  const share = new Float64Array(classes);
+  let total = 0;
+  for (let i = 0; i < y.length; i++) {
+    const w = weights ? weights[i]! : 1;
+    share[y[i]!]! += w;
+    total += w;
+  }
+  const p = (c: number): number => Math.min(1 - 1e-6, Math.max(1e-6, share[c]! / total));
+  if (classes === 2) return Float64Array.of(Math.log(p(1) / (1 - p(1))));
+  return Float64Array.from({ length: classes }, (_, c) => Math.log(p(c)));
+}
+
+/** Class probabilities from margins, as Float64 (n × classes). */
+export function probabilities(margins: Float64Array, n: number, classes: number): Float64Array {
+  const out = new Float64Array(n * classes);
+  if (classes === 2) {
+    for (let i = 0; i < n; i++) {
+      const p = 1 / (1 + Math.exp(-margins[i]!));
+      out[2 * i] = 1 - p;
+      out[2 * i + 1] = p;
+    }
+    return out;
+  }
+  for (let i = 0; i < n; i++) {
+    const row = i * classes;
+    let max = -Infinity;
+    for (let k = 0; k < classes; k++) max = Math.max(max, margins[row + k]!);
+    let sum = 0;
+    for (let k = 0; k < classes; k++) sum += out[row + k] = Math.exp(margins[row + k]! - max);
+    for (let k = 0; k < classes; k++) out[row + k]! /= sum;
+  }
+  return out;
+}
+
+/**
+ * Gradient and hessian of output k for every row, weighted, from the probabilities at the start of
+ * the round (as XGBoost: all of a round's trees see the same gradients). Softmax uses XGBoost's
+ * hessian 2·p·(1 − p).
+ */
+export function gradients(
+  proba: Float64Array,
+  y: Int32Array,
+  weights: Float64Array | undefined,
+  classes: number,
+  k: number,
+  g: Float64Array,
+  h: Float64Array,
+): void {
+  const cls = classes === 2 ? 1 : k;
+  const factor = classes === 2 ? 1 : 2;
+  for (let i = 0; i < y.length; i++) {
+    const p = proba[i * classes + cls]!;
+    const w = weights ? weights[i]! : 1;
+    g[i] = (p - (y[i] === cls ? 1 : 0)) * w;
+    h[i] = Math.max(factor * p * (1 - p), EPS) * w;
+  }
+}
+
+/** Weighted mean log loss. */
+export function logLoss(proba: Float64Array, y: Int32Array, weights: Float64Array | undefined, classes: number): number {
+  let sum = 0;
+  let total = 0;
+  for (let i = 0; i < y.length; i++) {
+    const w = weights ? weights[i]! : 1;
+    const p = Math.min(1 - CLIP, Math.max(CLIP, proba[i * classes + y[i]!]!));
+    sum -= w * Math.log(p);
+    total += w;
+  }
+  return total > 0 ? sum / total : 0;
+}

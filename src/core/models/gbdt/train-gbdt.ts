@@ -1,0 +1,132 @@
+import type { FeatureMatrix, FittedBinning } from '../binning/types.ts';
+import { createRandom, sampleIndices, type Random } from '../random.ts';
+import { createScratch, growTree } from './grow-tree.ts';
+import { histogramLayout } from './histogram.ts';
+import { baseMargin, gradients, logLoss, outputsFor, probabilities } from './objective.ts';
+import { addTree } from './predict.ts';
+import { quantise, type Quantised } from './quantise.ts';
+import { DEFAULT_GBDT_PARAMS, type GbdtModel, type GbdtParams, type Tree } from './types.ts';
+
+export interface LabelledMatrix {
+  matrix: FeatureMatrix;
+  /** Class index per row, into `classes`. */
+  y: Int32Array;
+  weights?: Float64Array;
+}
+
+export interface GbdtProgress {
+  round: number;
+  rounds: number;
+  trainLoss: number;
+  validationLoss: number | undefined;
+}
+
+export interface TrainGbdtOptions {
+  train: LabelledMatrix;
+  classes: string[];
+  /** The binning the matrices were made with; kept in the model to bin new data. */
+  binning: FittedBinning;
+  params?: Partial<GbdtParams>;
+  validation?: LabelledMatrix;
+  onProgress?: (progress: GbdtProgress) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Gradient-boosted trees on a binned matrix (XGBoost `hist`, depth-wise): binary logistic for two
+ * classes, softmax otherwise. Deterministic: the same data, params and seed give the same trees.
+ */
+export function trainGbdt(options: TrainGbdtOptions): GbdtModel {
+  const { train, classes, validation, signal } = options;
+  const params = { ...DEFAULT_GBDT_PARAMS, ...options.params };
+  check(train, classes.length, 'training');
+  if (validation) check(validation, classes.length, 'validation');
+  const K = classes.length;
+  const outputs = outputsFor(K);
+  const { matrix, y, weights } = train;
+  const n = matrix.rows;
+  const layout = histogramLayout(matrix);
+  const scratch = createScratch(n);
+  const random = createRandom(params.seed);
+  const base = baseMargin(y, weights, K);
+  const margins = new Float64Array(n * outputs);
+  for (let i = 0; i < n; i++) margins.set(base, i * outputs);
+  const validMargins = validation ? new Float64Array(validation.matrix.rows * outputs) : undefined;
+  if (validation && validMargins) for (let i = 0; i < validation.matrix.rows; i++) validMargins.set(base, i * outputs);
+
+  const g = new Float64Array(n);
+  const h = new Float64Array(n);
+  const nodeOfRow = new Int32Array(n);
+  const active = new Uint8Array(n);
+  let q: Quantised | undefined;
+  const trees: Tree[] = [];
+  const history = { train: [] as number[], validation: [] as number[] };
+  let bestRound = -1;
+  let bestLoss = Infinity;
+
+  // Probabilities after each round serve both its loss and the next round's gradients.
+  let proba = probabilities(margins, n, K);
+  for (let round = 0; round < params.rounds; round++) {
+    signal?.throwIfAborted();
+    for (let k = 0; k < outputs; k++) {
+      gradients(proba, y, weights, K, k, g, h);
+      q = quantise(g, h, q);
+      // A row whose quantised g and h are both 0 adds nothing to any histogram: skipping it changes
+      // no sum, and late rounds have many such confidently classified rows.
+      const sampling = params.subsample < 1;
+      for (let i = 0; i < n; i++) {
+        const drawn = sampling ? random.next() < params.subsample : true;
+        active[i] = drawn && (q.g[i] !== 0 || q.h[i] !== 0) ? 1 : 0;
+      }
+      const features = chooseFeatures(matrix.features, params.colsampleByTree, random);
+      const tree = growTree(matrix, layout, features, q, active, params, scratch, nodeOfRow);
+      for (let i = 0; i < n; i++) margins[i * outputs + k]! += tree.value[nodeOfRow[i]!]!;
+      if (validation && validMargins) addTree(tree, validation.matrix, validMargins, outputs, k);
+      trees.push(tree);
+    }
+    proba = probabilities(margins, n, K);
+    const trainLoss = logLoss(proba, y, weights, K);
+    history.train.push(trainLoss);
+    let validationLoss: number | undefined;
+    if (validation && validMargins) {
+      validationLoss = logLoss(probabilities(validMargins, validation.matrix.rows, K), validation.y, validation.weights, K);
+      history.validation.push(validationLoss);
+      if (validationLoss < bestLoss) {
+        bestLoss = validationLoss;
+        bestRound = round;
+      }
+    }
+    options.onProgress?.({ round: round + 1, rounds: params.rounds, trainLoss, validationLoss });
+    if (validation && params.earlyStoppingRounds > 0 && round - bestRound >= params.earlyStoppingRounds) break;
+  }
+  const rounds = validation && params.earlyStoppingRounds > 0 ? Math.max(1, bestRound + 1) : trees.length / outputs;
+  return {
+    kind: 'gbdt',
+    objective: K === 2 ? 'binary:logistic' : 'multi:softmax',
+    classes: [...classes],
+    params,
+    binning: options.binning,
+    baseMargin: base,
+    trees: trees.slice(0, rounds * outputs),
+    rounds,
+    history,
+  };
+}
+
+function chooseFeatures(F: number, fraction: number, random: Random): Int32Array {
+  if (fraction >= 1) return Int32Array.from({ length: F }, (_, f) => f);
+  return sampleIndices(F, Math.max(1, Math.round(fraction * F)), random);
+}
+
+function check(data: LabelledMatrix, K: number, what: string): void {
+  const { matrix, y, weights } = data;
+  if (K < 2) throw new Error(`the ${what} labels hold ${K === 1 ? 'a single class' : 'no class'}; a classifier needs at least two`);
+  if (matrix.rows === 0) throw new Error(`the ${what} data has no rows`);
+  if (matrix.features === 0) throw new Error('there are no usable feature columns');
+  if (y.length !== matrix.rows) throw new Error(`${y.length} ${what} labels for ${matrix.rows} rows`);
+  if (weights && weights.length !== matrix.rows) throw new Error(`${weights.length} ${what} weights for ${matrix.rows} rows`);
+  let bad = 0;
+  for (let i = 0; i < y.length; i++) if (!(y[i]! >= 0 && y[i]! < K)) bad++;
+  if (bad > 0) throw new Error(`the label is missing or unknown in ${bad} ${what} rows`);
+  if (weights && weights.some((w) => !(w >= 0 && Number.isFinite(w)))) throw new Error(`${what} weights must be finite and ≥ 0`);
+}

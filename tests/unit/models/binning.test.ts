@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { applyBinning } from '../../../src/core/models/binning/apply-binning.ts';
+import { fitBinning } from '../../../src/core/models/binning/fit-binning.ts';
+import { binOf, quantileCuts } from '../../../src/core/models/binning/quantile-cuts.ts';
+import { missingBin } from '../../../src/core/models/binning/types.ts';
+import { loadText } from '../helpers.ts';
+
+const csv = (header: string, rows: (string | number)[][]): string => [header, ...rows.map((r) => r.join(','))].join('\n') + '\n';
+const column = (bins: Uint8Array, rows: number, f: number): number[] => [...bins.subarray(f * rows, (f + 1) * rows)];
+
+describe('quantile binning', () => {
+  it('a constant column has one real bin; an all-missing column only fills its missing bin', async () => {
+    const { table } = await loadText('constant.csv', csv('c,m,y', [[5, '', 1], [5, '', 0], [5, '', 1]]));
+    const fitted = fitBinning(table, { columns: ['c', 'm'] });
+    const m = applyBinning(table, fitted);
+    expect([...m.binCounts]).toEqual([2, 2]);
+    expect(column(m.bins, 3, 0)).toEqual([0, 0, 0]);
+    expect(column(m.bins, 3, 1)).toEqual([1, 1, 1]);
+    expect(missingBin(m, 1)).toBe(1);
+  });
+
+  it('null, NaN and ±Infinity go to the missing bin, after the real bins', async () => {
+    const rows = [[1], [2], ['NaN'], ['inf'], ['-Infinity'], [''], [2]].map((r) => [...r, 'a']);
+    const { table } = await loadText('nonfinite.csv', csv('x,pad', rows));
+    const m = applyBinning(table, fitBinning(table, { columns: ['x'] }));
+    expect(m.binCounts[0]).toBe(3);
+    expect(column(m.bins, 7, 0)).toEqual([0, 1, 2, 2, 2, 2, 1]);
+    expect([...m.cutPoints[0]!]).toEqual([1.5]);
+  });
+
+  it('more than 256 distinct values: at most 255 real bins, near-equal counts, order kept', async () => {
+    const values = Array.from({ length: 3000 }, (_, i) => (i * 7919) % 3000);
+    const { table } = await loadText('many.csv', csv('x', values.map((v) => [v])));
+    const m = applyBinning(table, fitBinning(table, { columns: ['x'] }));
+    expect(m.binCounts[0]).toBe(256);
+    const counts = new Array<number>(256).fill(0);
+    for (let i = 0; i < m.rows; i++) counts[m.bins[i]!]!++;
+    expect(counts[255]).toBe(0);
+    expect(Math.min(...counts.slice(0, 255))).toBeGreaterThanOrEqual(11);
+    expect(Math.max(...counts.slice(0, 255))).toBeLessThanOrEqual(13);
+    for (let i = 0; i < m.rows; i++) for (const j of [i + 1, i + 2]) if (j < m.rows && values[i]! < values[j]!) expect(m.bins[i]).toBeLessThanOrEqual(m.bins[j]!);
+  });
+
+  it('a small maxBins caps the real bins at maxBins − 1', () => {
+    const v = Float64Array.from({ length: 100 }, (_, i) => i);
+    const cuts = quantileCuts(v, 7);
+    expect(cuts.length).toBe(6);
+    expect(binOf(cuts, -1)).toBe(0);
+    expect(binOf(cuts, 1e9)).toBe(6);
+    expect(() => fitBinning({} as never, { columns: [], maxBins: 257 })).toThrow(/maxBins/);
+  });
+
+  it('fits on the training rows only; test values beyond them land in the end bins', async () => {
+    const { table } = await loadText('rows.csv', csv('x', [[0], [1], [2], [3], [1000], [-50]]));
+    const fitted = fitBinning(table, { columns: ['x'], rows: [0, 1, 2, 3] });
+    expect(fitted.features[0]).toMatchObject({ kind: 'numeric' });
+    const m = applyBinning(table, fitted, [4, 5, 2]);
+    expect(m.rows).toBe(3);
+    expect(m.binCounts[0]).toBe(5);
+    expect(column(m.bins, 3, 0)).toEqual([3, 0, 2]);
+  });
+
+  it('text columns: categories by frequency, the rarest beyond 254 share "other", unseen ones too', async () => {
+    const rows: string[][] = [];
+    for (let c = 0; c < 300; c++) for (let r = 0; r < (c < 10 ? 5 : 1); r++) rows.push([`cat${c}`, 'a']);
+    rows.push(['', 'b']);
+    const { table } = await loadText('cats.csv', csv('c,d', rows));
+    const fitted = fitBinning(table, { columns: ['c', 'd'] });
+    const c = fitted.features[0]!;
+    if (c.kind !== 'category') throw new Error('expected a category feature');
+    expect(c.categories.length).toBe(254);
+    expect(c.otherBin).toBe(254);
+    expect(c.categories.slice(0, 3)).toEqual(['cat0', 'cat1', 'cat2']);
+    const m = applyBinning(table, fitted);
+    expect([...m.binCounts]).toEqual([256, 3]);
+    expect(m.bins[0]).toBe(0);
+    expect(m.bins[m.rows - 1]).toBe(255);
+    // Ties in frequency go by text, so `cat99` (row 139) is among the rarest and shares "other".
+    expect(m.bins[139]).toBe(254);
+
+    const test = await loadText('cats-test.csv', csv('c,d', [['cat0', 'a'], ['never-seen', 'zzz'], ['', '']]));
+    const t = applyBinning(test.table, fitted);
+    expect(column(t.bins, 3, 0)).toEqual([0, 254, 255]);
+    // No "other" bin in `d`: an unseen category is treated as missing.
+    expect(column(t.bins, 3, 1)).toEqual([0, 2, 2]);
+  });
+
+  it('names the missing column and rejects a numeric column turned to text', async () => {
+    const { table } = await loadText('num.csv', csv('x', [[1], [2]]));
+    const fitted = fitBinning(table, { columns: ['x'] });
+    expect(() => fitBinning(table, { columns: ['nope'] })).toThrow(/no column named "nope"/);
+    const text = await loadText('text.csv', csv('x', [['a'], ['b']]));
+    expect(() => applyBinning(text.table, fitted)).toThrow(/numeric in training/);
+  });
+});

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import type { FeatureMatrix } from '../../../src/core/models/binning/types.ts';
+import { leafOf, predictProba } from '../../../src/core/models/gbdt/predict.ts';
+import { trainGbdt } from '../../../src/core/models/gbdt/train-gbdt.ts';
+import { accuracy, binned, syntheticTable } from './synthetic.ts';
+
+const train = syntheticTable(2000, 1);
+const test = syntheticTable(1000, 2);
+const { matrix, binning } = binned(train.table);
+const testMatrix = binned(test.table, binning).matrix;
+const classes = ['no', 'yes'];
+
+describe('gradient-boosted trees', () => {
+  it('learns a small binary problem and its missing-value pattern', () => {
+    const model = trainGbdt({ train: { matrix, y: train.y }, classes, binning, params: { rounds: 40, maxDepth: 4 } });
+    expect(model.trees.length).toBe(40);
+    expect(model.history.train[39]!).toBeLessThan(model.history.train[0]!);
+    const p = predictProba(model, testMatrix);
+    expect(p.length).toBe(2000);
+    expect(accuracy(p, test.y, 2)).toBeGreaterThan(0.93);
+    for (let i = 0; i < 1000; i++) expect(p[2 * i]! + p[2 * i + 1]!).toBeCloseTo(1, 6);
+    // `m` is missing almost only for class 1: some split on it must send the missing bin right.
+    const onM = model.trees.flatMap((t) => [...t.feature.keys()].filter((k) => t.feature[k] === 2).map((k) => t.defaultLeft[k]));
+    expect(onM).toContain(0);
+  });
+
+  it('learns three classes with softmax, one tree per class per round', () => {
+    const tr3 = syntheticTable(2000, 3, 3);
+    const te3 = syntheticTable(1000, 4, 3);
+    const b = binned(tr3.table);
+    const model = trainGbdt({ train: { matrix: b.matrix, y: tr3.y }, classes: ['a', 'b', 'c'], binning: b.binning, params: { rounds: 30, maxDepth: 3 } });
+    expect(model.objective).toBe('multi:softmax');
+    expect(model.trees.length).toBe(90);
+    const p = predictProba(model, binned(te3.table, b.binning).matrix);
+    expect(accuracy(p, te3.y, 3)).toBeGreaterThan(0.9);
+    for (let i = 0; i < 1000; i++) expect(p[3 * i]! + p[3 * i + 1]! + p[3 * i + 2]!).toBeCloseTo(1, 5);
+  });
+
+  it('the same seed gives the same model bit for bit; another seed does not', () => {
+    const params = { rounds: 15, maxDepth: 5, subsample: 0.7, colsampleByTree: 0.5, seed: 42 };
+    const run = (seed: number): Float32Array =>
+      predictProba(trainGbdt({ train: { matrix, y: train.y }, classes, binning, params: { ...params, seed } }), testMatrix);
+    const a = run(42);
+    const b = run(42);
+    expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+    expect(Buffer.from(run(7).buffer).equals(Buffer.from(a.buffer))).toBe(false);
+  });
+
+  it('rows of weight 0 change nothing: the same trees as without them', () => {
+    const sub = binned(train.table.slice(0, 1500), binning).matrix;
+    const weights = Float64Array.from({ length: 2000 }, (_, i) => (i < 1500 ? 1 : 0));
+    const params = { rounds: 10, maxDepth: 4 };
+    const full = trainGbdt({ train: { matrix, y: train.y, weights }, classes, binning, params });
+    const part = trainGbdt({ train: { matrix: sub, y: train.y.subarray(0, 1500) }, classes, binning, params });
+    expect(full.baseMargin).toEqual(part.baseMargin);
+    full.trees.forEach((t, i) => {
+      expect(t.feature).toEqual(part.trees[i]!.feature);
+      expect(t.splitBin).toEqual(part.trees[i]!.splitBin);
+      expect(t.value).toEqual(part.trees[i]!.value);
+    });
+  });
+
+  it('breaks ties by the lower feature index', () => {
+    const c = matrix.binCounts[0]!;
+    const bins = new Uint8Array(2 * matrix.rows);
+    bins.set(matrix.bins.subarray(0, matrix.rows), 0);
+    bins.set(matrix.bins.subarray(0, matrix.rows), matrix.rows);
+    const cuts = matrix.cutPoints[0]!;
+    const twin: FeatureMatrix = { rows: matrix.rows, features: 2, names: ['x0', 'x0 again'], bins, binCounts: Int32Array.of(c, c), cutPoints: [cuts, cuts] };
+    const model = trainGbdt({ train: { matrix: twin, y: train.y }, classes, binning, params: { rounds: 3, maxDepth: 3 } });
+    for (const t of model.trees) for (const f of t.feature) expect(f).toBeLessThan(1);
+  });
+
+  it('min_child_weight and gamma limit growth; a leaf is where each row ends', () => {
+    const stump = trainGbdt({ train: { matrix, y: train.y }, classes, binning, params: { rounds: 1, maxDepth: 6, gamma: 1e9 } });
+    expect(stump.trees[0]!.feature[0]).toBe(-1);
+    const wide = trainGbdt({ train: { matrix, y: train.y }, classes, binning, params: { rounds: 1, maxDepth: 6, minChildWeight: 200 } });
+    const t = wide.trees[0]!;
+    for (let i = 0; i < matrix.rows; i++) expect(t.feature[leafOf(t, matrix, i)]).toBe(-1);
+    for (let k = 0; k < t.feature.length; k++) if (t.feature[k] === -1) expect(t.cover[k]).toBeGreaterThanOrEqual(200);
+  });
+
+  it('stops early on a validation set and keeps the best round', () => {
+    const noisy = syntheticTable(600, 5);
+    for (let i = 0; i < 600; i += 3) noisy.y[i] = 1 - noisy.y[i]!;
+    const nb = binned(noisy.table, binning).matrix;
+    const progress: number[] = [];
+    const model = trainGbdt({
+      train: { matrix: nb, y: noisy.y },
+      validation: { matrix: testMatrix, y: test.y },
+      classes,
+      binning,
+      params: { rounds: 300, maxDepth: 6, learningRate: 0.3, earlyStoppingRounds: 5 },
+      onProgress: (p) => progress.push(p.round),
+    });
+    expect(progress.length).toBeLessThan(300);
+    expect(model.rounds).toBe(progress.length - 5);
+    expect(model.trees.length).toBe(model.rounds);
+    const best = Math.min(...model.history.validation);
+    expect(model.history.validation[model.rounds - 1]).toBe(best);
+  });
+
+  it('refuses bad labels and honours an aborted signal', () => {
+    const one = () => trainGbdt({ train: { matrix, y: new Int32Array(2000) }, classes: ['only'], binning });
+    expect(one).toThrow(/single class/);
+    const y = train.y.slice();
+    y[3] = -1;
+    expect(() => trainGbdt({ train: { matrix, y }, classes, binning })).toThrow(/missing or unknown in 1 training rows/);
+    const controller = new AbortController();
+    controller.abort();
+    expect(() => trainGbdt({ train: { matrix, y: train.y }, classes, binning, signal: controller.signal })).toThrow();
+  });
+});
