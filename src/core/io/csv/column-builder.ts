@@ -2,14 +2,13 @@ import { Bool, Float64, Int32, TimestampMillisecond, makeData, type Data } from 
 import { dictionaryData } from '../../table/dictionary-data.ts';
 import { packBits } from '../../table/pack-bits.ts';
 import { ByteDictionary } from '../../table/byte-dictionary.ts';
-import { isNullToken, parseBool, parseFloatBytes, parseSmallInt } from './parse-number.ts';
+import { POW10, isNullToken, parseBool, parseFloatBytes, parseSmallInt } from './parse-number.ts';
 import { parseIsoTimestamp } from './parse-timestamp.ts';
 
 /** What a column's values have looked like so far; a column only ever moves down this list. */
 export type InferredKind = 'null' | 'int' | 'float' | 'bool' | 'timestamp' | 'string';
 
 const QUOTE = 0x22;
-const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
 const utf8 = new TextEncoder();
 
 /**

@@ -1,5 +1,5 @@
 import type { ColumnBuilder } from './column-builder.ts';
-import { isNullToken } from './parse-number.ts';
+import { POW10, isNullToken } from './parse-number.ts';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -7,7 +7,6 @@ const QUOTE = 0x22;
 const INT = 1;
 const FLOAT = 2;
 const TEXT = 3;
-const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
 
 /**
  * The fast path for plain rows, once the column types have settled: one pass over a row's bytes

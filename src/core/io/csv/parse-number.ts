@@ -6,7 +6,8 @@ const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
 
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** Exact powers of ten (10^22 is the last exactly representable one). */
+export const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 const latin1 = new TextDecoder('latin1');
 
 /** An integer of at most 9 digits (fits int32), else undefined. */
