@@ -55,7 +55,7 @@ export class CsvTokenizer {
     this.fastRow = sink.fastRow !== undefined;
     // Run the scanner's exit once before any data: an optimised (OSR) scan otherwise meets its
     // write-back stores without type feedback and deoptimises at the end of every chunk.
-    this.scan(false);
+    this.scan();
   }
 
   /** Line where an unfinished quoted field began, when the input ended inside it. */
@@ -65,12 +65,12 @@ export class CsvTokenizer {
     this.compact(chunk.length);
     this.buf.set(chunk, this.len);
     this.len += chunk.length;
-    this.scan(false);
+    this.scan();
   }
 
   /** Ends the input: flushes a last row without a final newline. */
   finish(): void {
-    this.scan(true);
+    this.scan();
     if (this.state === QUOTED) {
       this.openQuoteLine = this.rowLine;
       return;
@@ -81,7 +81,7 @@ export class CsvTokenizer {
     if (this.count > 0) this.endRow(this.len);
   }
 
-  private scan(final: boolean): void {
+  private scan(): void {
     const b = this.buf;
     const n = this.len;
     const delim = this.delim;
@@ -169,7 +169,6 @@ export class CsvTokenizer {
     }
     this.pos = i;
     this.state = state;
-    void final;
   }
 
   /** A row ended at a line break c; returns where scanning goes on. */
