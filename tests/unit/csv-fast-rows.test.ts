@@ -54,6 +54,15 @@ describe('the fast path for plain rows reads exactly what the general tokenizer 
     expect(String(fast.table.getChild('small')!.type)).toMatch(/Dictionary/);
   });
 
+  it('a file the fast path keeps handing back (quotes on every row) stops trying, and agrees', async () => {
+    const quoted = ['a,b', ...Array.from({ length: 1200 }, (_, r) => `${r},x${r % 3}`), ...Array.from({ length: 3000 }, (_, r) => `${r},"q${r % 5}"`)].join('\n');
+    const fast = await read(quoted, true);
+    const slow = await read(quoted, false);
+    expect(fast.table.numRows).toBe(4200);
+    expect(columns(fast.table)).toEqual(columns(slow.table));
+    expect(fast.fastRows).toBeLessThan(1000);
+  });
+
   it('the fast path really runs on plain files', async () => {
     const t0 = await read(['a,b,c', ...Array.from({ length: 5000 }, (_, r) => `${r},${r / 4},k${r % 9}`)].join('\r\n'), true);
     expect(t0.table.numRows).toBe(5000);

@@ -21,9 +21,14 @@ export class FastRows {
   private kinds = new Uint8Array(0);
   private ints: Int32Array[] = [];
   private floats: Float64Array[] = [];
-  private nulls = new Uint8Array(0);
+  /** stamp[c] === row + 1 marks column c missing in the row being parsed (no per-field reset). */
+  private stamp = new Int32Array(0);
+  /** Columns with a validity buffer: the only ones whose values may be missing on this path. */
+  private validCols = new Int32Array(0);
   /** Rows below this index fit every column's buffer. */
   private limit = 0;
+  /** The next row's index; column lengths catch up in sync(). */
+  private row = 0;
 
   constructor(columns: ColumnBuilder[], delimiter: number) {
     this.columns = columns;
@@ -36,24 +41,35 @@ export class FastRows {
     return this.kinds.every((k) => k !== 0);
   }
 
+  /**
+   * Brings every column's length up to the rows this path has read: before the general path
+   * takes a row, and at the end. (Writing 42 lengths per row would cost more than parsing.)
+   */
+  sync(): void {
+    for (const col of this.columns) col.length = this.row;
+  }
+
   /** Re-reads the columns' types and buffers (after the general path changed or grew one). */
   refresh(): void {
     const cols = this.columns;
     this.kinds = Uint8Array.from(cols, (c) => (c.kind === 'int' ? INT : c.kind === 'float' ? FLOAT : c.kind === 'string' ? TEXT : 0));
     this.ints = cols.map((c) => c.ints);
     this.floats = cols.map((c) => c.floats);
-    this.nulls = new Uint8Array(cols.length);
+    this.stamp = new Int32Array(cols.length);
+    this.validCols = Int32Array.from(cols.flatMap((c, i) => (c.valid ? [i] : [])));
     this.limit = Math.min(...cols.map((c) => c.cap));
+    this.row = cols[0]?.length ?? 0;
   }
 
   /** Parses the row at b[i…]; returns where the next row starts, or -1 to leave the row to the tokenizer. */
   parse(b: Uint8Array, i: number, n: number): number {
     const cols = this.columns;
     const k = cols.length;
-    const row = cols[0]!.length;
+    const row = this.row;
     if (row >= this.limit) return -1;
     const kinds = this.kinds;
-    const nulls = this.nulls;
+    const stamp = this.stamp;
+    const mark = row + 1;
     const delim = this.delim;
     const ints = this.ints;
     const floats = this.floats;
@@ -62,7 +78,6 @@ export class FastRows {
     for (let c = 0; c < k; c++) {
       const s = p;
       const kind = kinds[c];
-      nulls[c] = 0;
       if (kind === TEXT) {
         while (p < n) {
           const ch = b[p]!;
@@ -71,7 +86,7 @@ export class FastRows {
         }
         if (p >= n || b[s] === QUOTE) return -1;
         if (p === s) {
-          nulls[c] = 1;
+          stamp[c] = mark;
           anyNull = true;
         }
         else if (isNullToken(b, s, p)) return -1;
@@ -96,7 +111,7 @@ export class FastRows {
         const len = p - digits;
         if (len === 0) {
           if (neg) return -1;
-          nulls[c] = 1;
+          stamp[c] = mark;
           anyNull = true;
         } else if (kind === INT) {
           if (len > 9) return -1;
@@ -118,14 +133,15 @@ export class FastRows {
       } else return -1;
     }
     // Commit: nulls need a validity buffer, which only the general path allocates.
-    if (anyNull) for (let c = 0; c < k; c++) if (nulls[c] && !cols[c]!.valid) return -1;
-    for (let c = 0; c < k; c++) {
-      const col = cols[c]!;
-      const valid = col.valid;
-      if (valid !== null) valid[row] = nulls[c] ? 0 : 1;
-      if (nulls[c]) col.nullCount++;
-      col.length = row + 1;
+    if (anyNull) for (let c = 0; c < k; c++) if (stamp[c] === mark && !cols[c]!.valid) return -1;
+    const validCols = this.validCols;
+    for (let v = 0; v < validCols.length; v++) {
+      const col = cols[validCols[v]!]!;
+      const missing = stamp[validCols[v]!] === mark;
+      col.valid![row] = missing ? 0 : 1;
+      if (missing) col.nullCount++;
     }
+    this.row = mark;
     return p;
   }
 }

@@ -103,6 +103,7 @@ export async function readCsv(
     await step(chunk);
   }
   tokenizer.finish();
+  sink.flush();
   if (tokenizer.openQuoteLine !== null) {
     throw new LoadError(name, 'a quoted field is never closed: the quote opens and the file ends', {
       line: tokenizer.openQuoteLine,

@@ -48,11 +48,20 @@ export class TableSink implements RowSink {
       return next;
     }
     // Rows the fast path keeps giving back (many blanks, quotes): stop trying.
-    if (++this.fastFailed * 4 > this.fastTried && this.fastTried > 2000) this.fast = null;
+    if (++this.fastFailed * 4 > this.fastTried && this.fastTried > 2000) {
+      fast.sync();
+      this.fast = null;
+    }
     return -1;
   }
 
+  /** Column lengths are final (call after the last row). */
+  flush(): void {
+    this.fast?.sync();
+  }
+
   row(b: Uint8Array, starts: Int32Array, ends: Int32Array, flags: Uint8Array, count: number, line: number): void {
+    this.fast?.sync();
     if (this.expectHeader) {
       this.expectHeader = false;
       this.headerBytes = [];
