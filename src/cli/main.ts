@@ -1,17 +1,21 @@
 import { LoadError } from '../core/io/types.ts';
 import { parseArgs, UsageError } from './args.ts';
 import { PROFILE_HELP, profileCommand } from './profile-command.ts';
+import { TRAIN_HELP, trainCommand } from './train-command.ts';
 
 const HELP = `Threat Workbench — headless
 Usage: workbench COMMAND [options]
 
 Commands
   profile FILE     load a CSV / CSV.gz / Parquet file and print its profile
+  train            train gradient-boosted trees on one file, evaluate on another
   help             this text
 
-${PROFILE_HELP}`;
+${PROFILE_HELP}
 
-const VALUED = new Set(['label', 'names', 'header', 'delimiter']);
+${TRAIN_HELP}`;
+
+const VALUED = new Set(['label', 'names', 'header', 'delimiter', 'train', 'test', 'model', 'rounds', 'trees', 'depth', 'bins', 'lr', 'seed', 'device', 'out']);
 const KNOWN = new Set([...VALUED, 'json', 'no-label', 'help']);
 
 /** Runs one command; returns the exit code. Failures are one line on stderr, never a stack trace. */
@@ -28,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'profile') return await profileCommand(args);
+    if (command === 'train') return await trainCommand(args);
     throw new UsageError(`unknown command "${command}" (try: workbench --help)`);
   } catch (err) {
     process.stderr.write(`workbench: ${message(err)}\n`);

@@ -1,4 +1,5 @@
-import type { Table } from 'apache-arrow';
+import { tableToIPC, type Table } from 'apache-arrow';
+import { transfer } from 'comlink';
 import { estimateLoad, loadTable } from '../core/io/load.ts';
 import { blobSource } from '../core/io/blob-source.ts';
 import type { LoadOptions, LoadReport, Progress } from '../core/io/types.ts';
@@ -63,6 +64,12 @@ export class DataApi {
   async estimate(file: Blob | string, name: string): Promise<{ format: string; bytes: number; memoryBytes: number; limitBytes: number | null }> {
     const blob = typeof file === 'string' ? await this.open(file) : file;
     return { ...(await estimateLoad(blobSource(blob, name))), limitBytes: this.platform.memoryLimitBytes ?? null };
+  }
+
+  /** The table as Arrow IPC stream bytes, transferred rather than copied (a trainer elsewhere reads it). */
+  tableIPC(id: string): Uint8Array {
+    const bytes = tableToIPC(this.table(id), 'stream');
+    return transfer(bytes, [bytes.buffer as ArrayBuffer]);
   }
 
   /** Aborts whatever load or profile is running; earlier tables stay. */

@@ -1,0 +1,131 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { tableFromIPC, type Table } from 'apache-arrow';
+import { classificationMetrics } from '../core/metrics/classification-metrics.ts';
+import { predictTable } from '../core/models/gbdt/predict.ts';
+import { trainGbdtOnTable } from '../core/models/gbdt/train-on-table.ts';
+import { encodeLabels } from '../core/models/labels.ts';
+import { UsageError, type ParsedArgs } from './args.ts';
+import { proxy, startDataWorker } from './node-worker.ts';
+import { progressLine } from './progress-line.ts';
+
+export const TRAIN_HELP = `workbench train --train A.csv --test B.csv --label COL --model gbdt --out DIR [options]
+  Trains on one file and evaluates on the other; writes DIR/metrics.json and DIR/predictions.csv.
+  --model gbdt       gradient-boosted trees (random forest and logistic regression are not built yet)
+  --rounds N         boosting rounds (100)      --depth N   tree depth (6)
+  --bins N           bins per feature (256)     --lr X      learning rate (0.1)
+  --seed N           random seed (0)            --device cpu (WebGPU training is not built yet)
+  --trees N          trees, for --model rf (not built yet)`;
+
+const int = (args: ParsedArgs, name: string, fallback: number, min: number, max: number): number => {
+  const raw = args.flags.get(name);
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${name} takes an integer from ${min} to ${max}, not "${String(raw)}"`);
+  return v;
+};
+
+export async function trainCommand(args: ParsedArgs): Promise<number> {
+  const path = (name: string): string => {
+    const v = args.flags.get(name);
+    if (typeof v !== 'string') throw new UsageError(`train needs --${name}`);
+    if (name !== 'out' && !existsSync(v)) throw new UsageError(`${v}: no such file`);
+    return v;
+  };
+  const [trainPath, testPath, out] = [path('train'), path('test'), path('out')];
+  const label = args.flags.get('label');
+  if (typeof label !== 'string') throw new UsageError('train needs --label COL');
+  const model = args.flags.get('model') ?? 'gbdt';
+  if (model === 'rf' || model === 'logistic') throw new UsageError(`--model ${model} is not built yet; --model gbdt is`);
+  if (model !== 'gbdt') throw new UsageError(`--model takes gbdt, rf or logistic, not "${String(model)}"`);
+  const device = args.flags.get('device') ?? 'cpu';
+  if (device === 'gpu') throw new UsageError('WebGPU training is not built yet; use --device cpu');
+  if (device !== 'cpu') throw new UsageError(`--device takes gpu or cpu, not "${String(device)}"`);
+  const lr = args.flags.has('lr') ? Number(args.flags.get('lr')) : 0.1;
+  if (!(lr > 0 && lr <= 1)) throw new UsageError('--lr takes a number in (0, 1]');
+  const params = { rounds: int(args, 'rounds', 100, 1, 100_000), maxDepth: int(args, 'depth', 6, 1, 16), learningRate: lr, seed: int(args, 'seed', 0, 0, 2 ** 31 - 1) };
+  const bins = int(args, 'bins', 256, 2, 256);
+
+  const [train, test] = await loadBoth(trainPath, testPath);
+  for (const [table, file] of [[train, trainPath], [test, testPath]] as const) {
+    if (!table.getChild(label)) throw new UsageError(`${basename(file)}: no label column "${label}"`);
+  }
+  const progress = progressLine('training');
+  const fitted = trainGbdtOnTable(train, {
+    label,
+    maxBins: bins,
+    params,
+    onProgress: (p) => progress.update({ stage: `round ${p.round}/${p.rounds}, train loss ${p.trainLoss.toFixed(4)}`, done: p.round, total: p.rounds }),
+  });
+  progress.done();
+  const missing = fitted.features.filter((f) => !test.getChild(f));
+  if (missing.length) throw new UsageError(`${basename(testPath)}: no column "${missing[0]}" that the model was trained on`);
+
+  // Classes only in the test file join the list with probability 0: they count as errors.
+  const trainClasses = fitted.model.classes;
+  const testOnly = encodeLabels(test.getChild(label)!).classes.filter((c) => !trainClasses.includes(c));
+  const classes = [...trainClasses, ...testOnly];
+  const p = widen(predictTable(fitted.model, test), trainClasses.length, classes.length);
+  const y = encodeLabels(test.getChild(label)!, { classes }).y;
+  const metrics = classificationMetrics(y, p, classes);
+
+  mkdirSync(out, { recursive: true });
+  const report = {
+    classes,
+    fit_seconds: fitted.fitSeconds,
+    device: 'cpu',
+    model: 'gbdt',
+    params: { rounds: params.rounds, depth: params.maxDepth, bins, lr, seed: params.seed },
+    features: fitted.features.length,
+    train: { file: basename(trainPath), rows: train.numRows, unlabelled_rows: fitted.unlabelledRows },
+    test: { file: basename(testPath), ...metrics, classes: undefined, classes_only_in_test: testOnly },
+  };
+  writeFileSync(join(out, 'metrics.json'), `${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  writeFileSync(join(out, 'predictions.csv'), predictionsCsv(test, label, classes, p));
+  const auc = metrics.roc_auc === null ? '–' : metrics.roc_auc.toFixed(4);
+  process.stdout.write(
+    `trained gbdt on ${train.numRows.toLocaleString('en-US')} rows in ${fitted.fitSeconds.toFixed(2)} s (cpu); test: accuracy ${metrics.accuracy.toFixed(4)}, macro-F1 ${metrics.macro_f1.toFixed(4)}, ROC-AUC ${auc}\nwrote ${join(out, 'metrics.json')} and ${join(out, 'predictions.csv')}\n`,
+  );
+  return 0;
+}
+
+async function loadBoth(a: string, b: string): Promise<[Table, Table]> {
+  const { api, close } = startDataWorker();
+  const progress = progressLine('loading');
+  try {
+    const tables: Table[] = [];
+    for (const file of [a, b]) {
+      const loaded = await api.load(resolve(file), basename(file), {}, proxy(progress.update));
+      tables.push(tableFromIPC(await api.tableIPC(loaded.id)));
+      await api.drop(loaded.id);
+    }
+    return [tables[0]!, tables[1]!];
+  } finally {
+    progress.done();
+    await close();
+  }
+}
+
+/** Probabilities with zero columns appended for classes the model never saw. */
+function widen(p: Float32Array, from: number, to: number): Float32Array {
+  if (from === to) return p;
+  const rows = p.length / from;
+  const out = new Float32Array(rows * to);
+  for (let i = 0; i < rows; i++) out.set(p.subarray(i * from, (i + 1) * from), i * to);
+  return out;
+}
+
+function predictionsCsv(test: Table, label: string, classes: string[], p: Float32Array): string {
+  const K = classes.length;
+  const quote = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const labels = test.getChild(label)!;
+  const lines = [['label', 'predicted', ...classes.map((c) => `p_${c}`)].map(quote).join(',')];
+  for (let i = 0; i < test.numRows; i++) {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (p[i * K + k]! > p[i * K + best]!) best = k;
+    const row = [quote(String(labels.get(i) ?? '')), quote(classes[best]!)];
+    for (let k = 0; k < K; k++) row.push(String(p[i * K + k]));
+    lines.push(row.join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}

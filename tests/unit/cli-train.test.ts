@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DATASETS, fixture } from './helpers.ts';
+
+const BIN = new URL('../../bin/workbench.mjs', import.meta.url).pathname;
+const workbench = (...args: string[]) => spawnSync(process.execPath, [BIN, 'train', ...args], { encoding: 'utf8', timeout: 120_000 });
+
+// The threat logs split by line: 8,000 rows to train on, 2,000 to test.
+const lines = readFileSync(`${DATASETS}threat-logs/cybersecurity-threat-detection-logs-10k.csv`, 'utf8').trimEnd().split('\n');
+const TRAIN = fixture('threat-train.csv', lines.slice(0, 8001).join('\n'));
+const TEST = fixture('threat-test.csv', [lines[0], ...lines.slice(8001)].join('\n'));
+
+describe('npx workbench train', () => {
+  it('writes metrics.json and predictions.csv for the test rows in file order', () => {
+    const out = mkdtempSync(join(tmpdir(), 'train-'));
+    const r = workbench('--train', TRAIN, '--test', TEST, '--label', 'threat_label', '--model', 'gbdt', '--rounds', '20', '--seed', '1', '--out', out);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    expect(metrics.classes).toEqual(['benign', 'malicious', 'suspicious']);
+    expect(metrics.device).toBe('cpu');
+    expect(metrics.fit_seconds).toBeGreaterThan(0);
+    expect(metrics.params).toMatchObject({ rounds: 20, depth: 6, bins: 256, lr: 0.1, seed: 1 });
+    // The path leaks the label in this synthetic set (SOURCES.md): near-perfect scores are expected.
+    expect(metrics.test.accuracy).toBeGreaterThan(0.95);
+    expect(metrics.test.roc_auc).toBeGreaterThan(0.95);
+    expect(Object.keys(metrics.test.recall)).toEqual(metrics.classes);
+    expect(metrics.test.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(2000);
+    const csv = readFileSync(join(out, 'predictions.csv'), 'utf8').trimEnd().split('\n');
+    expect(csv[0]).toBe('label,predicted,p_benign,p_malicious,p_suspicious');
+    expect(csv).toHaveLength(2001);
+    expect(csv[1]!.split(',')[0]).toBe(lines[8001]!.split(',')[5]);
+    const again = mkdtempSync(join(tmpdir(), 'train-'));
+    workbench('--train', TRAIN, '--test', TEST, '--label', 'threat_label', '--rounds', '20', '--seed', '1', '--out', again);
+    expect(readFileSync(join(again, 'predictions.csv'), 'utf8')).toBe(readFileSync(join(out, 'predictions.csv'), 'utf8'));
+  });
+
+  it('bad arguments and bad labels: one line on stderr, exit ≠ 0', () => {
+    const out = mkdtempSync(join(tmpdir(), 'train-'));
+    const single = fixture('single.csv', 'x,y\n1,a\n2,a\n3,a\n');
+    for (const [args, pattern] of [
+      [['--train', TRAIN, '--test', TEST, '--label', 'threat_label', '--model', 'rf', '--out', out], /--model rf is not built yet/],
+      [['--train', TRAIN, '--test', TEST, '--label', 'nope', '--out', out], /no label column "nope"/],
+      [['--train', TRAIN, '--test', TEST, '--label', 'threat_label', '--depth', 'x', '--out', out], /--depth takes an integer/],
+      [['--train', single, '--test', single, '--label', 'y', '--out', out], /single class \("a"\)/],
+      [['--test', TEST, '--label', 'y', '--out', out], /train needs --train/],
+    ] as const) {
+      const r = workbench(...args);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(pattern);
+    }
+  });
+});
