@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { classificationMetrics } from '../core/metrics/classification-metrics.ts';
+import { predictForestTable } from '../core/models/forest/predict-forest.ts';
+import { trainForestOnTable } from '../core/models/forest/train-forest-on-table.ts';
 import { predictTable } from '../core/models/gbdt/predict.ts';
 import { trainGbdtOnTable } from '../core/models/gbdt/train-on-table.ts';
 import { encodeLabels } from '../core/models/labels.ts';
@@ -9,13 +11,15 @@ import { UsageError, type ParsedArgs } from './args.ts';
 import { proxy, startDataWorker } from './node-worker.ts';
 import { progressLine } from './progress-line.ts';
 
-export const TRAIN_HELP = `workbench train --train A.csv --test B.csv --label COL --model gbdt --out DIR [options]
+export const TRAIN_HELP = `workbench train --train A.csv --test B.csv --label COL --model gbdt|rf --out DIR [options]
   Trains on one file and evaluates on the other; writes DIR/metrics.json and DIR/predictions.csv.
-  --model gbdt       gradient-boosted trees (random forest and logistic regression are not built yet)
-  --rounds N         boosting rounds (100)      --depth N   tree depth (6)
-  --bins N           bins per feature (256)     --lr X      learning rate (0.1)
-  --seed N           random seed (0)            --device cpu (WebGPU training is not built yet)
-  --trees N          trees, for --model rf (not built yet)`;
+  --model gbdt       gradient-boosted trees (default)
+  --model rf         random forest: bootstrap rows, √features per split, Gini
+                     (logistic regression is not built yet)
+  --rounds N         boosting rounds, gbdt (100)   --lr X      learning rate, gbdt (0.1)
+  --trees N          trees, rf (100)               --depth N   tree depth (gbdt 6, rf 16)
+  --bins N           bins per feature (256)        --seed N    random seed (0)
+  --device cpu       (WebGPU training is not built yet)`;
 
 const int = (args: ParsedArgs, name: string, fallback: number, min: number, max: number): number => {
   const raw = args.flags.get(name);
@@ -36,14 +40,16 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const label = args.flags.get('label');
   if (typeof label !== 'string') throw new UsageError('train needs --label COL');
   const model = args.flags.get('model') ?? 'gbdt';
-  if (model === 'rf' || model === 'logistic') throw new UsageError(`--model ${model} is not built yet; --model gbdt is`);
-  if (model !== 'gbdt') throw new UsageError(`--model takes gbdt, rf or logistic, not "${String(model)}"`);
+  if (model === 'logistic') throw new UsageError('--model logistic is not built yet; --model gbdt and --model rf are');
+  if (model !== 'gbdt' && model !== 'rf') throw new UsageError(`--model takes gbdt, rf or logistic, not "${String(model)}"`);
   const device = args.flags.get('device') ?? 'cpu';
   if (device === 'gpu') throw new UsageError('WebGPU training is not built yet; use --device cpu');
   if (device !== 'cpu') throw new UsageError(`--device takes gpu or cpu, not "${String(device)}"`);
   const lr = args.flags.has('lr') ? Number(args.flags.get('lr')) : 0.1;
   if (!(lr > 0 && lr <= 1)) throw new UsageError('--lr takes a number in (0, 1]');
-  const params = { rounds: int(args, 'rounds', 100, 1, 100_000), maxDepth: int(args, 'depth', 6, 1, 16), learningRate: lr, seed: int(args, 'seed', 0, 0, 2 ** 31 - 1) };
+  const seed = int(args, 'seed', 0, 0, 2 ** 31 - 1);
+  const params = model === 'rf' ? undefined : { rounds: int(args, 'rounds', 100, 1, 100_000), maxDepth: int(args, 'depth', 6, 1, 16), learningRate: lr, seed };
+  const forestParams = model === 'rf' ? { trees: int(args, 'trees', 100, 1, 100_000), maxDepth: int(args, 'depth', 16, 1, 64), seed } : undefined;
   const bins = int(args, 'bins', 256, 2, 256);
 
   const [train, test] = await loadBoth(trainPath, testPath);
@@ -51,12 +57,19 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     if (!table.getChild(label)) throw new UsageError(`${basename(file)}: no label column "${label}"`);
   }
   const progress = progressLine('training');
-  const fitted = trainGbdtOnTable(train, {
-    label,
-    maxBins: bins,
-    params,
-    onProgress: (p) => progress.update({ stage: `round ${p.round}/${p.rounds}, train loss ${p.trainLoss.toFixed(4)}`, done: p.round, total: p.rounds }),
-  });
+  const fitted = forestParams
+    ? trainForestOnTable(train, {
+        label,
+        maxBins: bins,
+        params: forestParams,
+        onProgress: (p) => progress.update({ stage: `tree ${p.tree}/${p.trees}`, done: p.tree, total: p.trees }),
+      })
+    : trainGbdtOnTable(train, {
+        label,
+        maxBins: bins,
+        params,
+        onProgress: (p) => progress.update({ stage: `round ${p.round}/${p.rounds}, train loss ${p.trainLoss.toFixed(4)}`, done: p.round, total: p.rounds }),
+      });
   progress.done();
   const missing = fitted.features.filter((f) => !test.getChild(f));
   if (missing.length) throw new UsageError(`${basename(testPath)}: no column "${missing[0]}" that the model was trained on`);
@@ -65,7 +78,8 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const trainClasses = fitted.model.classes;
   const testOnly = encodeLabels(test.getChild(label)!).classes.filter((c) => !trainClasses.includes(c));
   const classes = [...trainClasses, ...testOnly];
-  const p = widen(predictTable(fitted.model, test), trainClasses.length, classes.length);
+  const raw = fitted.model.kind === 'forest' ? predictForestTable(fitted.model, test) : predictTable(fitted.model, test);
+  const p = widen(raw, trainClasses.length, classes.length);
   const y = encodeLabels(test.getChild(label)!, { classes }).y;
   const metrics = classificationMetrics(y, p, classes);
 
@@ -74,8 +88,10 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     classes,
     fit_seconds: fitted.fitSeconds,
     device: 'cpu',
-    model: 'gbdt',
-    params: { rounds: params.rounds, depth: params.maxDepth, bins, lr, seed: params.seed },
+    model,
+    params: forestParams
+      ? { trees: forestParams.trees, depth: forestParams.maxDepth, bins, seed }
+      : { rounds: params!.rounds, depth: params!.maxDepth, bins, lr, seed },
     features: fitted.features.length,
     train: { file: basename(trainPath), rows: train.numRows, unlabelled_rows: fitted.unlabelledRows },
     test: { file: basename(testPath), ...metrics, classes: undefined, classes_only_in_test: testOnly },
@@ -84,7 +100,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   writeFileSync(join(out, 'predictions.csv'), predictionsCsv(test, label, classes, p));
   const auc = metrics.roc_auc === null ? '–' : metrics.roc_auc.toFixed(4);
   process.stdout.write(
-    `trained gbdt on ${train.numRows.toLocaleString('en-US')} rows in ${fitted.fitSeconds.toFixed(2)} s (cpu); test: accuracy ${metrics.accuracy.toFixed(4)}, macro-F1 ${metrics.macro_f1.toFixed(4)}, ROC-AUC ${auc}\nwrote ${join(out, 'metrics.json')} and ${join(out, 'predictions.csv')}\n`,
+    `trained ${model} on ${train.numRows.toLocaleString('en-US')} rows in ${fitted.fitSeconds.toFixed(2)} s (cpu); test: accuracy ${metrics.accuracy.toFixed(4)}, macro-F1 ${metrics.macro_f1.toFixed(4)}, ROC-AUC ${auc}\nwrote ${join(out, 'metrics.json')} and ${join(out, 'predictions.csv')}\n`,
   );
   return 0;
 }

@@ -1,0 +1,79 @@
+import type { FeatureMatrix, FittedBinning } from '../binning/types.ts';
+import { createRandom } from '../random.ts';
+import { countHistogram } from './gini-split.ts';
+import { growForestTree } from './grow-forest-tree.ts';
+import { DEFAULT_FOREST_PARAMS, type ForestModel, type ForestParams, type ForestProgress, type ForestTree } from './types.ts';
+
+export interface TrainForestOptions {
+  train: { matrix: FeatureMatrix; y: Int32Array };
+  classes: string[];
+  binning: FittedBinning;
+  params?: Partial<ForestParams>;
+  onProgress?: (progress: ForestProgress) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * A random forest of Gini trees on a binned matrix, as scikit-learn's RandomForestClassifier:
+ * per tree, n rows drawn with replacement (a row drawn c times weighs c), ⌊√F⌋ features drawn per
+ * node. One seeded generator drives every draw in a fixed order, so a seed reproduces the forest.
+ */
+export function trainForest(options: TrainForestOptions): ForestModel {
+  const { train, classes, signal } = options;
+  const params: ForestParams = { ...DEFAULT_FOREST_PARAMS, ...options.params };
+  check(params);
+  const { matrix, y } = train;
+  const n = matrix.rows;
+  const K = classes.length;
+  if (y.length !== n) throw new Error(`training labels: ${y.length} for ${n} rows`);
+  for (let i = 0; i < n; i++) if (!(y[i]! >= 0 && y[i]! < K)) throw new Error(`training label ${y[i]} at row ${i} is not a class index`);
+  const classWeight = classWeights(params.classWeight, y, K);
+  const maxFeatures = params.maxFeatures > 0 ? Math.min(params.maxFeatures, matrix.features) : Math.max(1, Math.floor(Math.sqrt(matrix.features)));
+  const grow = { maxDepth: params.maxDepth, minSamplesLeaf: params.minSamplesLeaf, maxFeatures };
+  let maxBins = 0;
+  for (let f = 0; f < matrix.features; f++) maxBins = Math.max(maxBins, matrix.binCounts[f]!);
+  const scratch = countHistogram(maxBins, K);
+  const random = createRandom(params.seed);
+  const draws = new Int32Array(n);
+  const w = new Float64Array(n);
+  const rows = new Int32Array(n);
+  const trees: ForestTree[] = [];
+  for (let t = 0; t < params.trees; t++) {
+    signal?.throwIfAborted();
+    if (params.bootstrap) {
+      draws.fill(0);
+      for (let d = 0; d < n; d++) draws[random.int(n)]!++;
+    } else draws.fill(1);
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      w[i] = draws[i]! * classWeight[y[i]!]!;
+      if (w[i]! > 0) rows[count++] = i;
+    }
+    trees.push(growForestTree({ matrix, y, w, rows, classes: K }, count, grow, random, scratch));
+    options.onProgress?.({ tree: t + 1, trees: params.trees });
+  }
+  return { kind: 'forest', classes: [...classes], params, binning: options.binning, trees };
+}
+
+/** scikit-learn's class weights: given per class, or "balanced" n / (K · count), else 1. */
+function classWeights(spec: ForestParams['classWeight'], y: Int32Array, K: number): Float64Array {
+  if (spec === undefined) return new Float64Array(K).fill(1);
+  if (spec === 'balanced') {
+    const counts = new Float64Array(K);
+    for (const c of y) counts[c]!++;
+    return Float64Array.from(counts, (c) => (c > 0 ? y.length / (K * c) : 0));
+  }
+  if (spec.length !== K || spec.some((v) => !(v >= 0 && Number.isFinite(v)))) throw new RangeError(`classWeight needs ${K} finite weights ≥ 0`);
+  return Float64Array.from(spec);
+}
+
+function check(p: ForestParams): void {
+  const int = (name: keyof ForestParams, v: number, min: number): void => {
+    if (!Number.isInteger(v) || v < min) throw new RangeError(`${name} must be an integer ≥ ${min}, not ${v}`);
+  };
+  int('trees', p.trees, 1);
+  int('maxDepth', p.maxDepth, 0);
+  int('minSamplesLeaf', p.minSamplesLeaf, 1);
+  int('maxFeatures', p.maxFeatures, 0);
+  int('seed', p.seed, 0);
+}
