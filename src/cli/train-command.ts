@@ -7,15 +7,18 @@ import { trainForestOnTable } from '../core/models/forest/train-forest-on-table.
 import { predictTable } from '../core/models/gbdt/predict.ts';
 import { trainGbdtOnTable } from '../core/models/gbdt/train-on-table.ts';
 import { encodeLabels } from '../core/models/labels.ts';
+import { predictLogisticTable } from '../core/models/logistic/predict-logistic.ts';
+import { trainLogisticOnTable } from '../core/models/logistic/train-logistic-on-table.ts';
 import { UsageError, type ParsedArgs } from './args.ts';
 import { proxy, startDataWorker } from './node-worker.ts';
 import { progressLine } from './progress-line.ts';
 
-export const TRAIN_HELP = `workbench train --train A.csv --test B.csv --label COL --model gbdt|rf --out DIR [options]
+export const TRAIN_HELP = `workbench train --train A.csv --test B.csv --label COL --model gbdt|rf|logistic --out DIR [options]
   Trains on one file and evaluates on the other; writes DIR/metrics.json and DIR/predictions.csv.
   --model gbdt       gradient-boosted trees (default)
   --model rf         random forest: bootstrap rows, √features per split, Gini
-                     (logistic regression is not built yet)
+  --model logistic   multinomial logistic regression, L2 with C = 1, L-BFGS (≤ 200 iterations);
+                     numbers imputed and standardised, text one-hot (top 20 values + other)
   --rounds N         boosting rounds, gbdt (100)   --lr X      learning rate, gbdt (0.1)
   --trees N          trees, rf (100)               --depth N   tree depth (gbdt 6, rf 16)
   --bins N           bins per feature (256)        --seed N    random seed (0)
@@ -40,15 +43,14 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const label = args.flags.get('label');
   if (typeof label !== 'string') throw new UsageError('train needs --label COL');
   const model = args.flags.get('model') ?? 'gbdt';
-  if (model === 'logistic') throw new UsageError('--model logistic is not built yet; --model gbdt and --model rf are');
-  if (model !== 'gbdt' && model !== 'rf') throw new UsageError(`--model takes gbdt, rf or logistic, not "${String(model)}"`);
+  if (model !== 'gbdt' && model !== 'rf' && model !== 'logistic') throw new UsageError(`--model takes gbdt, rf or logistic, not "${String(model)}"`);
   const device = args.flags.get('device') ?? 'cpu';
   if (device === 'gpu') throw new UsageError('WebGPU training is not built yet; use --device cpu');
   if (device !== 'cpu') throw new UsageError(`--device takes gpu or cpu, not "${String(device)}"`);
   const lr = args.flags.has('lr') ? Number(args.flags.get('lr')) : 0.1;
   if (!(lr > 0 && lr <= 1)) throw new UsageError('--lr takes a number in (0, 1]');
   const seed = int(args, 'seed', 0, 0, 2 ** 31 - 1);
-  const params = model === 'rf' ? undefined : { rounds: int(args, 'rounds', 100, 1, 100_000), maxDepth: int(args, 'depth', 6, 1, 16), learningRate: lr, seed };
+  const params = model !== 'gbdt' ? undefined : { rounds: int(args, 'rounds', 100, 1, 100_000), maxDepth: int(args, 'depth', 6, 1, 16), learningRate: lr, seed };
   const forestParams = model === 'rf' ? { trees: int(args, 'trees', 100, 1, 100_000), maxDepth: int(args, 'depth', 16, 1, 64), seed } : undefined;
   const bins = int(args, 'bins', 256, 2, 256);
 
@@ -57,19 +59,25 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     if (!table.getChild(label)) throw new UsageError(`${basename(file)}: no label column "${label}"`);
   }
   const progress = progressLine('training');
-  const fitted = forestParams
-    ? trainForestOnTable(train, {
-        label,
-        maxBins: bins,
-        params: forestParams,
-        onProgress: (p) => progress.update({ stage: `tree ${p.tree}/${p.trees}`, done: p.tree, total: p.trees }),
-      })
-    : trainGbdtOnTable(train, {
-        label,
-        maxBins: bins,
-        params,
-        onProgress: (p) => progress.update({ stage: `round ${p.round}/${p.rounds}, train loss ${p.trainLoss.toFixed(4)}`, done: p.round, total: p.rounds }),
-      });
+  const fitted =
+    model === 'logistic'
+      ? trainLogisticOnTable(train, {
+          label,
+          onProgress: (p) => progress.update({ stage: `iteration ${p.iteration}, loss ${p.loss.toFixed(4)}`, done: p.iteration, total: p.maxIterations }),
+        })
+      : forestParams
+        ? trainForestOnTable(train, {
+            label,
+            maxBins: bins,
+            params: forestParams,
+            onProgress: (p) => progress.update({ stage: `tree ${p.tree}/${p.trees}`, done: p.tree, total: p.trees }),
+          })
+        : trainGbdtOnTable(train, {
+            label,
+            maxBins: bins,
+            params,
+            onProgress: (p) => progress.update({ stage: `round ${p.round}/${p.rounds}, train loss ${p.trainLoss.toFixed(4)}`, done: p.round, total: p.rounds }),
+          });
   progress.done();
   const missing = fitted.features.filter((f) => !test.getChild(f));
   if (missing.length) throw new UsageError(`${basename(testPath)}: no column "${missing[0]}" that the model was trained on`);
@@ -78,7 +86,12 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const trainClasses = fitted.model.classes;
   const testOnly = encodeLabels(test.getChild(label)!).classes.filter((c) => !trainClasses.includes(c));
   const classes = [...trainClasses, ...testOnly];
-  const raw = fitted.model.kind === 'forest' ? predictForestTable(fitted.model, test) : predictTable(fitted.model, test);
+  const raw =
+    fitted.model.kind === 'forest'
+      ? predictForestTable(fitted.model, test)
+      : fitted.model.kind === 'logistic'
+        ? predictLogisticTable(fitted.model, test)
+        : predictTable(fitted.model, test);
   const p = widen(raw, trainClasses.length, classes.length);
   const y = encodeLabels(test.getChild(label)!, { classes }).y;
   const metrics = classificationMetrics(y, p, classes);
@@ -89,9 +102,19 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     fit_seconds: fitted.fitSeconds,
     device: 'cpu',
     model,
-    params: forestParams
-      ? { trees: forestParams.trees, depth: forestParams.maxDepth, bins, seed }
-      : { rounds: params!.rounds, depth: params!.maxDepth, bins, lr, seed },
+    params:
+      fitted.model.kind === 'logistic'
+        ? {
+            c: fitted.model.params.c,
+            max_iter: fitted.model.params.maxIterations,
+            tol: fitted.model.params.tolerance,
+            top_k: fitted.model.params.topK,
+            iterations: fitted.model.iterations,
+            converged: fitted.model.converged,
+          }
+        : forestParams
+          ? { trees: forestParams.trees, depth: forestParams.maxDepth, bins, seed }
+          : { rounds: params!.rounds, depth: params!.maxDepth, bins, lr, seed },
     features: fitted.features.length,
     train: { file: basename(trainPath), rows: train.numRows, unlabelled_rows: fitted.unlabelledRows },
     test: { file: basename(testPath), ...metrics, classes: undefined, classes_only_in_test: testOnly },

@@ -55,11 +55,28 @@ describe('npx workbench train', () => {
     expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   });
 
+  it('--model logistic trains a multinomial logistic regression and writes its metrics', () => {
+    const out = mkdtempSync(join(tmpdir(), 'train-'));
+    const r = workbench('--train', TRAIN, '--test', TEST, '--label', 'threat_label', '--model', 'logistic', '--out', out);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^trained logistic on 8,000 rows/);
+    const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    expect(metrics.model).toBe('logistic');
+    expect(metrics.params).toMatchObject({ c: 1, max_iter: 200, tol: 1e-6, top_k: 20 });
+    expect(metrics.classes).toEqual(['benign', 'malicious', 'suspicious']);
+    expect(metrics.test.accuracy).toBeGreaterThan(0.9);
+    const csv = readFileSync(join(out, 'predictions.csv'), 'utf8').trimEnd().split('\n');
+    expect(csv).toHaveLength(2001);
+    const [, , ...probabilities] = csv[1]!.split(',').map(Number);
+    expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+  });
+
   it('bad arguments and bad labels: one line on stderr, exit ≠ 0', () => {
     const out = mkdtempSync(join(tmpdir(), 'train-'));
     const single = fixture('single.csv', 'x,y\n1,a\n2,a\n3,a\n');
     for (const [args, pattern] of [
-      [['--train', TRAIN, '--test', TEST, '--label', 'threat_label', '--model', 'logistic', '--out', out], /--model logistic is not built yet/],
+      [['--train', TRAIN, '--test', TEST, '--label', 'threat_label', '--model', 'svm', '--out', out], /--model takes gbdt, rf or logistic, not "svm"/],
       [['--train', TRAIN, '--test', TEST, '--label', 'nope', '--out', out], /no label column "nope"/],
       [['--train', TRAIN, '--test', TEST, '--label', 'threat_label', '--depth', 'x', '--out', out], /--depth takes an integer/],
       [['--train', single, '--test', single, '--label', 'y', '--out', out], /single class \("a"\)/],

@@ -1,0 +1,60 @@
+import { minimiseLbfgs } from './lbfgs.ts';
+import { freeRows, logisticObjective } from './objective.ts';
+import type { DesignMatrix, LinearRecipe } from './recipe.ts';
+import { DEFAULT_LOGISTIC_PARAMS, type LogisticModel, type LogisticParams, type LogisticProgress } from './types.ts';
+
+export interface TrainLogisticOptions {
+  /** The training rows through `recipe` (the recipe fitted on these rows only). */
+  design: DesignMatrix;
+  /** Class index per row, 0 … classes.length − 1. */
+  y: Int32Array;
+  classes: string[];
+  recipe: LinearRecipe;
+  params?: Partial<LogisticParams>;
+  onProgress?: (progress: LogisticProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** Full-batch L-BFGS on the multinomial L2 objective from W = 0: deterministic, Float64 throughout. */
+export function trainLogistic(options: TrainLogisticOptions): LogisticModel {
+  const params: LogisticParams = { ...DEFAULT_LOGISTIC_PARAMS, ...options.params };
+  const { design, y, classes } = options;
+  const K = classes.length;
+  if (K < 2) throw new Error('a classifier needs at least two classes');
+  if (!(params.c > 0) || !Number.isFinite(params.c)) throw new RangeError(`c must be a finite number > 0, not ${params.c}`);
+  if (y.length !== design.rows) throw new Error(`${y.length} labels for ${design.rows} rows`);
+  for (const v of y) if (!(v >= 0 && v < K)) throw new RangeError(`class index ${v} out of range 0 … ${K - 1}`);
+  const classWeight = classWeights(params.classWeight, y, K);
+  const sampleWeight = Float64Array.from(y, (c) => classWeight[c]!);
+  const objective = logisticObjective(design, y, sampleWeight, K, params.c);
+  const w0 = new Float64Array(freeRows(K) * (design.width + 1));
+  const result = minimiseLbfgs(objective, w0, {
+    maxIterations: params.maxIterations,
+    tolerance: params.tolerance,
+    memory: params.memory,
+    signal: options.signal,
+    onIteration: (iteration, loss, gradientNorm) =>
+      options.onProgress?.({ iteration, maxIterations: params.maxIterations, loss, gradientNorm }),
+  });
+  return {
+    kind: 'logistic',
+    classes,
+    params,
+    recipe: options.recipe,
+    weights: result.x,
+    iterations: result.iterations,
+    converged: result.converged,
+  };
+}
+
+/** scikit-learn's class weights: given per class, or "balanced" n / (K · count), else 1. */
+function classWeights(spec: LogisticParams['classWeight'], y: Int32Array, K: number): Float64Array {
+  if (spec === undefined) return new Float64Array(K).fill(1);
+  if (spec === 'balanced') {
+    const counts = new Float64Array(K);
+    for (const c of y) counts[c]!++;
+    return Float64Array.from(counts, (c) => (c > 0 ? y.length / (K * c) : 0));
+  }
+  if (spec.length !== K || spec.some((v) => !(v >= 0 && Number.isFinite(v)))) throw new RangeError(`classWeight needs ${K} finite weights ≥ 0`);
+  return Float64Array.from(spec);
+}
