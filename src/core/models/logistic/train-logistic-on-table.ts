@@ -1,5 +1,5 @@
 import type { Table } from 'apache-arrow';
-import { encodeLabels } from '../labels.ts';
+import { trainingRows } from '../training-rows.ts';
 import { applyLinearRecipe, fitLinearRecipe } from './recipe.ts';
 import { trainLogistic } from './train-logistic.ts';
 import { DEFAULT_LOGISTIC_PARAMS, type LogisticModel, type LogisticParams, type LogisticProgress } from './types.ts';
@@ -28,30 +28,19 @@ export interface TrainedLogisticOnTable {
  * all fitted on these rows only); rows without a label are left out.
  */
 export function trainLogisticOnTable(table: Table, options: TrainLogisticOnTableOptions): TrainedLogisticOnTable {
-  const { label } = options;
-  const labels = table.getChild(label);
-  if (!labels) throw new Error(`no label column "${label}" (columns: ${table.schema.fields.map((f) => f.name).slice(0, 12).join(', ')})`);
-  const features = options.features ?? table.schema.fields.map((f) => f.name).filter((name) => name !== label);
-  if (features.length === 0) throw new Error('there are no feature columns besides the label');
-  const { y, classes } = encodeLabels(labels);
-  const rows: number[] = [];
-  for (let i = 0; i < y.length; i++) if (y[i]! >= 0) rows.push(i);
-  if (rows.length === 0) throw new Error(`the label "${label}" is missing on every training row`);
-  if (classes.length < 2) {
-    throw new Error(`the label "${label}" has a single class ("${classes[0]}") in the training rows; a classifier needs at least two`);
-  }
+  const { features, classes, rows, y, unlabelledRows } = trainingRows(table, options.label, options.features);
   const t0 = performance.now();
   const topK = options.params?.topK ?? DEFAULT_LOGISTIC_PARAMS.topK;
   const recipe = fitLinearRecipe(table, features, rows, topK);
   const design = applyLinearRecipe(table, recipe, rows);
   const model = trainLogistic({
     design,
-    y: Int32Array.from(rows, (i) => y[i]!),
+    y,
     classes,
     recipe,
     params: options.params,
     onProgress: options.onProgress,
     signal: options.signal,
   });
-  return { model, features, fitSeconds: (performance.now() - t0) / 1000, unlabelledRows: y.length - rows.length };
+  return { model, features, fitSeconds: (performance.now() - t0) / 1000, unlabelledRows };
 }
