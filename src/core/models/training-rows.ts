@@ -31,3 +31,24 @@ export function trainingRows(table: Table, label: string, features?: string[]): 
   }
   return { features: chosen, classes, rows, y: Int32Array.from(rows, (i) => encoded.y[i]!), unlabelledRows: encoded.y.length - rows.length };
 }
+
+/** Options every model's table-level training takes; P its parameters, G its progress report. */
+export interface TrainOnTableOptions<P, G> {
+  label: string;
+  /** Feature columns; every other column when absent. */
+  features?: string[];
+  /** Trees only: bins per feature (2 … 256). */
+  maxBins?: number;
+  params?: Partial<P>;
+  onProgress?: (progress: G) => void;
+  signal?: AbortSignal;
+}
+
+export interface TrainedOnTable<M> {
+  model: M;
+  features: string[];
+  /** The recipe's fit and the model's: the whole fit, the data already in memory. */
+  fitSeconds: number;
+  /** Training rows left out because their label is missing. */
+  unlabelledRows: number;
+}

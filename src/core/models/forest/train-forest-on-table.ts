@@ -1,46 +1,12 @@
 import type { Table } from 'apache-arrow';
-import { applyBinning } from '../binning/apply-binning.ts';
-import { fitBinning } from '../binning/fit-binning.ts';
-import { trainingRows } from '../training-rows.ts';
+import { trainBinnedOnTable } from '../binning/train-binned.ts';
+import type { TrainedOnTable, TrainOnTableOptions } from '../training-rows.ts';
 import { trainForest } from './train-forest.ts';
 import type { ForestModel, ForestParams, ForestProgress } from './types.ts';
 
-export interface TrainForestOnTableOptions {
-  label: string;
-  /** Feature columns; every other column when absent. */
-  features?: string[];
-  maxBins?: number;
-  params?: Partial<ForestParams>;
-  onProgress?: (progress: ForestProgress) => void;
-  signal?: AbortSignal;
-}
-
-export interface TrainedForestOnTable {
-  model: ForestModel;
-  features: string[];
-  /** Binning and the forest: the whole fit, the data already in memory. */
-  fitSeconds: number;
-  /** Training rows left out because their label is missing. */
-  unlabelledRows: number;
-}
-
-/**
- * The default recipe for a forest on a raw table, as `trainGbdtOnTable`: every column but the label
- * is a feature (numbers as they are, text as categories, binned on these rows only); rows without
- * a label are left out.
- */
-export function trainForestOnTable(table: Table, options: TrainForestOnTableOptions): TrainedForestOnTable {
-  const { features, classes, rows, y, unlabelledRows } = trainingRows(table, options.label, options.features);
-  const t0 = performance.now();
-  const binning = fitBinning(table, { columns: features, maxBins: options.maxBins, rows });
-  const matrix = applyBinning(table, binning, rows);
-  const model = trainForest({
-    train: { matrix, y },
-    classes,
-    binning,
-    params: options.params,
-    onProgress: options.onProgress,
-    signal: options.signal,
-  });
-  return { model, features, fitSeconds: (performance.now() - t0) / 1000, unlabelledRows };
+/** A random forest on a raw table, through the default tree recipe (as `trainGbdtOnTable`). */
+export function trainForestOnTable(table: Table, options: TrainOnTableOptions<ForestParams, ForestProgress>): TrainedOnTable<ForestModel> {
+  return trainBinnedOnTable(table, options, ({ matrix, y, classes, binning }) =>
+    trainForest({ train: { matrix, y }, classes, binning, params: options.params, onProgress: options.onProgress, signal: options.signal }),
+  );
 }

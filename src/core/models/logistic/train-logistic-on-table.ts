@@ -1,33 +1,15 @@
 import type { Table } from 'apache-arrow';
-import { trainingRows } from '../training-rows.ts';
+import { trainingRows, type TrainedOnTable, type TrainOnTableOptions } from '../training-rows.ts';
 import { applyLinearRecipe, fitLinearRecipe } from './recipe.ts';
 import { trainLogistic } from './train-logistic.ts';
 import { DEFAULT_LOGISTIC_PARAMS, type LogisticModel, type LogisticParams, type LogisticProgress } from './types.ts';
-
-export interface TrainLogisticOnTableOptions {
-  label: string;
-  /** Feature columns; every other column when absent. */
-  features?: string[];
-  params?: Partial<LogisticParams>;
-  onProgress?: (progress: LogisticProgress) => void;
-  signal?: AbortSignal;
-}
-
-export interface TrainedLogisticOnTable {
-  model: LogisticModel;
-  features: string[];
-  /** The recipe (imputation, scaling, one-hot) and L-BFGS: the whole fit, the data already in memory. */
-  fitSeconds: number;
-  /** Training rows left out because their label is missing. */
-  unlabelledRows: number;
-}
 
 /**
  * The default linear recipe on a raw table, as `trainForestOnTable`: every column but the label is
  * a feature (numbers imputed and standardised, text one-hot over its top-K values plus "other",
  * all fitted on these rows only); rows without a label are left out.
  */
-export function trainLogisticOnTable(table: Table, options: TrainLogisticOnTableOptions): TrainedLogisticOnTable {
+export function trainLogisticOnTable(table: Table, options: TrainOnTableOptions<LogisticParams, LogisticProgress>): TrainedOnTable<LogisticModel> {
   const { features, classes, rows, y, unlabelledRows } = trainingRows(table, options.label, options.features);
   const t0 = performance.now();
   const topK = options.params?.topK ?? DEFAULT_LOGISTIC_PARAMS.topK;
