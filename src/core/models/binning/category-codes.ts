@@ -50,3 +50,19 @@ export function categoryCodes(vector: Vector): { codes: Int32Array; labels: stri
   }
   return { codes, labels };
 }
+
+/**
+ * A text column's values seen in the given rows, most frequent first, ties by text: independent
+ * of the order the loader met the values in.
+ */
+export function categoriesByFrequency(vector: Vector, rows: ArrayLike<number>): string[] {
+  const { codes, labels } = categoryCodes(vector);
+  const counts = new Float64Array(labels.length);
+  for (let k = 0; k < rows.length; k++) {
+    const c = codes[rows[k]!]!;
+    if (c >= 0) counts[c]!++;
+  }
+  const seen = labels.map((_, c) => c).filter((c) => counts[c]! > 0);
+  seen.sort((a, b) => counts[b]! - counts[a]! || (labels[a]! < labels[b]! ? -1 : labels[a]! > labels[b]! ? 1 : 0));
+  return seen.map((c) => labels[c]!);
+}

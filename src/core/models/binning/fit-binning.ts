@@ -1,7 +1,7 @@
 import type { Table, Vector } from 'apache-arrow';
 import { columnKind } from '../../table/column-kind.ts';
 import { numericValues } from '../../table/numeric-values.ts';
-import { categoryCodes } from './category-codes.ts';
+import { categoriesByFrequency } from './category-codes.ts';
 import { quantileCuts } from './quantile-cuts.ts';
 import type { FeatureBinning, FittedBinning } from './types.ts';
 
@@ -47,17 +47,9 @@ function fitFeature(vector: Vector, name: string, rows: ArrayLike<number>, maxRe
     }
     return { kind: 'numeric', name, cuts: quantileCuts(finite.subarray(0, m), maxReal) };
   }
-  const { codes, labels } = categoryCodes(vector);
-  const counts = new Float64Array(labels.length);
-  for (let k = 0; k < rows.length; k++) {
-    const c = codes[rows[k]!]!;
-    if (c >= 0) counts[c]!++;
-  }
-  const seen = labels.map((_, c) => c).filter((c) => counts[c]! > 0);
-  // Most frequent first, then by text: independent of the order the loader met the values in.
-  seen.sort((a, b) => counts[b]! - counts[a]! || (labels[a]! < labels[b]! ? -1 : labels[a]! > labels[b]! ? 1 : 0));
-  if (seen.length <= maxReal) return { kind: 'category', name, categories: seen.map((c) => labels[c]!), otherBin: -1 };
-  const kept = seen.slice(0, maxReal - 1).map((c) => labels[c]!);
+  const seen = categoriesByFrequency(vector, rows);
+  if (seen.length <= maxReal) return { kind: 'category', name, categories: seen, otherBin: -1 };
+  const kept = seen.slice(0, maxReal - 1);
   return { kind: 'category', name, categories: kept, otherBin: maxReal - 1 };
 }
 

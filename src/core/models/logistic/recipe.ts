@@ -1,7 +1,7 @@
 import type { Table, Vector } from 'apache-arrow';
 import { columnKind } from '../../table/column-kind.ts';
 import { numericValues } from '../../table/numeric-values.ts';
-import { categoryCodes } from '../binning/category-codes.ts';
+import { categoriesByFrequency, categoryCodes } from '../binning/category-codes.ts';
 import { column } from '../binning/fit-binning.ts';
 
 /** A numeric column: missing / non-finite → mean, then (v − mean) / std. Constant columns are dropped. */
@@ -81,15 +81,7 @@ export function fitLinearRecipe(table: Table, columns: readonly string[], rows: 
       width += 1;
       continue;
     }
-    const { codes, labels } = categoryCodes(vector);
-    const counts = new Float64Array(labels.length);
-    for (let k = 0; k < rows.length; k++) {
-      const c = codes[rows[k]!]!;
-      if (c >= 0) counts[c]!++;
-    }
-    const seen = labels.map((_, c) => c).filter((c) => counts[c]! > 0);
-    seen.sort((a, b) => counts[b]! - counts[a]! || (labels[a]! < labels[b]! ? -1 : labels[a]! > labels[b]! ? 1 : 0));
-    const categories = seen.slice(0, topK).map((c) => labels[c]!);
+    const categories = categoriesByFrequency(vector, rows).slice(0, topK);
     inputs.push({ kind: 'one-hot', name, categories });
     width += categories.length + 1;
   }
