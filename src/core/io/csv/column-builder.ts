@@ -1,14 +1,14 @@
+import { QUOTE } from './bytes.ts';
 import { Bool, Float64, Int32, TimestampMillisecond, makeData, type Data } from 'apache-arrow';
 import { dictionaryData } from '../../table/dictionary-data.ts';
 import { packBits } from '../../table/pack-bits.ts';
 import { ByteDictionary } from '../../table/byte-dictionary.ts';
-import { POW10, isNullToken, parseBool, parseFloatBytes, parseSmallInt } from './parse-number.ts';
+import { isNullToken, parseBool, parseFloatBytes, parseSmallInt } from './parse-number.ts';
 import { parseIsoTimestamp } from './parse-timestamp.ts';
 
 /** What a column's values have looked like so far; a column only ever moves down this list. */
 export type InferredKind = 'null' | 'int' | 'float' | 'bool' | 'timestamp' | 'string';
 
-const QUOTE = 0x22;
 const utf8 = new TextEncoder();
 
 /**
@@ -42,48 +42,6 @@ export class ColumnBuilder {
   add(b: Uint8Array, s: number, e: number, line: number): void {
     if (this.length === this.cap) this.grow();
     const kind = this.kind;
-    if (kind === 'int' && e - s < 10 && e > s) {
-      // The hot path (most log fields are small integers), inlined.
-      let i = s;
-      const neg = b[i] === 0x2d;
-      if (neg) i++;
-      let v = 0;
-      for (; i < e; i++) {
-        const d = b[i]! - 0x30;
-        if (d < 0 || d > 9) break;
-        v = v * 10 + d;
-      }
-      if (i === e && (e - s > 1 || !neg)) {
-        this.ints[this.length] = neg ? -v : v;
-        if (this.valid !== null) this.valid[this.length] = 1;
-        this.length++;
-        return;
-      }
-    }
-    if (kind === 'float' && e - s < 16 && e > s) {
-      // Plain decimals (≤ 15 digits) inline: an exact integer over an exact power of ten.
-      let i = s;
-      const neg = b[i] === 0x2d;
-      if (neg) i++;
-      let m = 0;
-      let frac = -1;
-      for (; i < e; i++) {
-        const c = b[i]!;
-        const d = c - 0x30;
-        if (d >= 0 && d <= 9) {
-          m = m * 10 + d;
-          if (frac >= 0) frac++;
-        } else if (c === 0x2e && frac < 0) frac = 0;
-        else break;
-      }
-      if (i === e && e - s > (neg ? 1 : 0) + (frac >= 0 ? 1 : 0)) {
-        const v = frac > 0 ? m / POW10[frac]! : m;
-        this.floats[this.length] = neg ? -v : v;
-        if (this.valid !== null) this.valid[this.length] = 1;
-        this.length++;
-        return;
-      }
-    }
     if (s === e || isNullToken(b, s, e)) {
       this.pushNull();
       return;

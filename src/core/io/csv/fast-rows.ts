@@ -1,9 +1,7 @@
+import { CR, LF, QUOTE } from './bytes.ts';
 import type { ColumnBuilder } from './column-builder.ts';
 import { POW10, isNullToken } from './parse-number.ts';
 
-const LF = 0x0a;
-const CR = 0x0d;
-const QUOTE = 0x22;
 const INT = 1;
 const FLOAT = 2;
 const TEXT = 3;

@@ -1,3 +1,4 @@
+import { LF } from './bytes.ts';
 import { Table, makeVector, type Vector } from 'apache-arrow';
 import { uniqueNames } from '../column-names.ts';
 import { CancelledError, LoadError, type LoadOptions, type RowIssue } from '../types.ts';
@@ -65,7 +66,7 @@ export async function readCsv(
     if (!chunk) break;
     pending.push(chunk);
     sampled += chunk.length;
-    for (let i = 0; i < chunk.length; i++) if (chunk[i] === 0x0a) lines++;
+    for (let i = 0; i < chunk.length; i++) if (chunk[i] === LF) lines++;
     if (lines >= SAMPLE_LINES || sampled >= SAMPLE_MAX) break;
   }
   const sample = concat(pending);

@@ -4,9 +4,8 @@
  * span any number of chunks (a 30 MB field costs amortised copying, not a rescan).
  */
 
-const QUOTE = 0x22;
-const LF = 0x0a;
-const CR = 0x0d;
+import { CR, LF, QUOTE } from './bytes.ts';
+
 
 const FIELD_START = 0;
 const UNQUOTED = 1;
