@@ -6,7 +6,6 @@
 
 import { CR, LF, QUOTE } from './bytes.ts';
 
-
 const FIELD_START = 0;
 const UNQUOTED = 1;
 const QUOTED = 2;
