@@ -3,7 +3,7 @@ import { readCsv } from './csv/read-csv.ts';
 import { detectFormat } from './detect-format.ts';
 import { readParquet } from './parquet/read-parquet.ts';
 import { tableBytes } from '../table/table-bytes.ts';
-import { LoadError, type ByteSource, type LoadOptions, type LoadReport } from './types.ts';
+import { LoadError, type ByteSource, type FileFormat, type LoadOptions, type LoadReport } from './types.ts';
 
 export interface LoadResult {
   table: Table;
@@ -16,8 +16,11 @@ const CSV_MEMORY_FACTOR = 1.6;
 const PARQUET_MEMORY_FACTOR = 12;
 
 /** The estimated memory a load of this source needs, and the uncompressed size when known. */
-export async function estimateLoad(source: ByteSource): Promise<{ format: string; bytes: number; memoryBytes: number }> {
-  const { format } = detectFormat(source.name, await source.slice(0, 8));
+export async function estimateLoad(
+  source: ByteSource,
+  format?: FileFormat,
+): Promise<{ format: FileFormat; bytes: number; memoryBytes: number }> {
+  format ??= detectFormat(source.name, await source.slice(0, 8)).format;
   if (format === 'parquet') return { format, bytes: source.size, memoryBytes: source.size * PARQUET_MEMORY_FACTOR };
   let text = source.size;
   if (format === 'csv.gz' && source.size >= 18) {
@@ -35,7 +38,7 @@ export async function loadTable(source: ByteSource, options: LoadOptions = {}): 
   const name = source.name;
   if (source.size === 0) throw new LoadError(name, 'the file is empty (0 bytes)');
   const { format, warnings } = detectFormat(name, await source.slice(0, 8));
-  const estimate = await estimateLoad(source);
+  const estimate = await estimateLoad(source, format);
   if (options.memoryLimitBytes && estimate.memoryBytes > options.memoryLimitBytes) {
     throw new LoadError(
       name,
