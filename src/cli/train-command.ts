@@ -2,13 +2,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { classificationMetrics } from '../core/metrics/classification-metrics.ts';
-import { predictForestTable } from '../core/models/forest/predict-forest.ts';
-import { trainForestOnTable } from '../core/models/forest/train-forest-on-table.ts';
-import { predictTable } from '../core/models/gbdt/predict.ts';
-import { trainGbdtOnTable } from '../core/models/gbdt/train-on-table.ts';
 import { encodeLabels } from '../core/models/labels.ts';
-import { predictLogisticTable } from '../core/models/logistic/predict-logistic.ts';
-import { trainLogisticOnTable } from '../core/models/logistic/train-logistic-on-table.ts';
+import { predictModel, trainModel } from '../core/models/train-model.ts';
 import { UsageError, type ParsedArgs } from './args.ts';
 import { proxy, startDataWorker } from './node-worker.ts';
 import { progressLine } from './progress-line.ts';
@@ -59,25 +54,16 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     if (!table.getChild(label)) throw new UsageError(`${basename(file)}: no label column "${label}"`);
   }
   const progress = progressLine('training');
-  const fitted =
-    model === 'logistic'
-      ? trainLogisticOnTable(train, {
-          label,
-          onProgress: (p) => progress.update({ stage: `iteration ${p.iteration}, loss ${p.loss.toFixed(4)}`, done: p.iteration, total: p.maxIterations }),
-        })
-      : forestParams
-        ? trainForestOnTable(train, {
-            label,
-            maxBins: bins,
-            params: forestParams,
-            onProgress: (p) => progress.update({ stage: `tree ${p.tree}/${p.trees}`, done: p.tree, total: p.trees }),
-          })
-        : trainGbdtOnTable(train, {
-            label,
-            maxBins: bins,
-            params,
-            onProgress: (p) => progress.update({ stage: `round ${p.round}/${p.rounds}, train loss ${p.trainLoss.toFixed(4)}`, done: p.round, total: p.rounds }),
-          });
+  const fitted = await trainModel(train, {
+    model,
+    label,
+    maxBins: bins,
+    params: model === 'gbdt' ? params : forestParams,
+    onProgress: (p) => {
+      const loss = p.trainLoss === undefined ? '' : `, ${p.unit === 'iteration' ? 'loss' : 'train loss'} ${p.trainLoss.toFixed(4)}`;
+      progress.update({ stage: `${p.unit} ${p.done}/${p.total}${loss}`, done: p.done, total: p.total });
+    },
+  });
   progress.done();
   const missing = fitted.features.filter((f) => !test.getChild(f));
   if (missing.length) throw new UsageError(`${basename(testPath)}: no column "${missing[0]}" that the model was trained on`);
@@ -86,13 +72,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const trainClasses = fitted.model.classes;
   const testOnly = encodeLabels(test.getChild(label)!).classes.filter((c) => !trainClasses.includes(c));
   const classes = [...trainClasses, ...testOnly];
-  const raw =
-    fitted.model.kind === 'forest'
-      ? predictForestTable(fitted.model, test)
-      : fitted.model.kind === 'logistic'
-        ? predictLogisticTable(fitted.model, test)
-        : predictTable(fitted.model, test);
-  const p = widen(raw, trainClasses.length, classes.length);
+  const p = widen(predictModel(fitted.model, test), trainClasses.length, classes.length);
   const y = encodeLabels(test.getChild(label)!, { classes }).y;
   const metrics = classificationMetrics(y, p, classes);
 
@@ -100,7 +80,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const report = {
     classes,
     fit_seconds: fitted.fitSeconds,
-    device: 'cpu',
+    device: fitted.device,
     model,
     params:
       fitted.model.kind === 'logistic'
@@ -123,7 +103,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   writeFileSync(join(out, 'predictions.csv'), predictionsCsv(test, label, classes, p));
   const auc = metrics.roc_auc === null ? '–' : metrics.roc_auc.toFixed(4);
   process.stdout.write(
-    `trained ${model} on ${train.numRows.toLocaleString('en-US')} rows in ${fitted.fitSeconds.toFixed(2)} s (cpu); test: accuracy ${metrics.accuracy.toFixed(4)}, macro-F1 ${metrics.macro_f1.toFixed(4)}, ROC-AUC ${auc}\nwrote ${join(out, 'metrics.json')} and ${join(out, 'predictions.csv')}\n`,
+    `trained ${model} on ${train.numRows.toLocaleString('en-US')} rows in ${fitted.fitSeconds.toFixed(2)} s (${fitted.device}); test: accuracy ${metrics.accuracy.toFixed(4)}, macro-F1 ${metrics.macro_f1.toFixed(4)}, ROC-AUC ${auc}\nwrote ${join(out, 'metrics.json')} and ${join(out, 'predictions.csv')}\n`,
   );
   return 0;
 }

@@ -40,6 +40,8 @@ export interface TrainOnTableOptions<P, G> {
   /** Trees only: bins per feature (2 … 256). */
   maxBins?: number;
   params?: Partial<P>;
+  /** Rows to report a validation loss on while training (GBDT also stops early on it). */
+  validation?: Table;
   onProgress?: (progress: G) => void;
   signal?: AbortSignal;
 }

@@ -71,7 +71,7 @@ describe('random forest', () => {
     const x = Float64Array.from({ length: n }, (_, i) => (i * 37) % 101);
     const label = kind.map((k, i) => (i % 50 === 0 ? null : k === 'udp' || x[i]! > 70 ? 'bad' : 'ok'));
     const table = tableFromArrays({ kind, x, label });
-    const fitted = trainForestOnTable(table, { label: 'label', params: { trees: 10 } });
+    const fitted = await trainForestOnTable(table, { label: 'label', params: { trees: 10 } });
     expect(fitted.features).toEqual(['kind', 'x']);
     expect(fitted.unlabelledRows).toBe(12);
     const p = predictForestTable(fitted.model, table);

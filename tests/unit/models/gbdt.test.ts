@@ -11,8 +11,8 @@ const testMatrix = binned(test.table, binning).matrix;
 const classes = ['no', 'yes'];
 
 describe('gradient-boosted trees', () => {
-  it('learns a small binary problem and its missing-value pattern', () => {
-    const model = trainGbdt({ train: { matrix, y: train.y }, classes, binning, params: { rounds: 40, maxDepth: 4 } });
+  it('learns a small binary problem and its missing-value pattern', async () => {
+    const model = await trainGbdt({ train: { matrix, y: train.y }, classes, binning, params: { rounds: 40, maxDepth: 4 } });
     expect(model.trees.length).toBe(40);
     expect(model.history.train[39]!).toBeLessThan(model.history.train[0]!);
     const p = predictProba(model, testMatrix);
@@ -24,11 +24,11 @@ describe('gradient-boosted trees', () => {
     expect(onM).toContain(0);
   });
 
-  it('learns three classes with softmax, one tree per class per round', () => {
+  it('learns three classes with softmax, one tree per class per round', async () => {
     const tr3 = syntheticTable(2000, 3, 3);
     const te3 = syntheticTable(1000, 4, 3);
     const b = binned(tr3.table);
-    const model = trainGbdt({ train: { matrix: b.matrix, y: tr3.y }, classes: ['a', 'b', 'c'], binning: b.binning, params: { rounds: 30, maxDepth: 3 } });
+    const model = await trainGbdt({ train: { matrix: b.matrix, y: tr3.y }, classes: ['a', 'b', 'c'], binning: b.binning, params: { rounds: 30, maxDepth: 3 } });
     expect(model.objective).toBe('multi:softmax');
     expect(model.trees.length).toBe(90);
     const p = predictProba(model, binned(te3.table, b.binning).matrix);
@@ -36,22 +36,22 @@ describe('gradient-boosted trees', () => {
     for (let i = 0; i < 1000; i++) expect(p[3 * i]! + p[3 * i + 1]! + p[3 * i + 2]!).toBeCloseTo(1, 5);
   });
 
-  it('the same seed gives the same model bit for bit; another seed does not', () => {
+  it('the same seed gives the same model bit for bit; another seed does not', async () => {
     const params = { rounds: 15, maxDepth: 5, subsample: 0.7, colsampleByTree: 0.5, seed: 42 };
-    const run = (seed: number): Float32Array =>
-      predictProba(trainGbdt({ train: { matrix, y: train.y }, classes, binning, params: { ...params, seed } }), testMatrix);
-    const a = run(42);
-    const b = run(42);
+    const run = async (seed: number): Promise<Float32Array> =>
+      predictProba(await trainGbdt({ train: { matrix, y: train.y }, classes, binning, params: { ...params, seed } }), testMatrix);
+    const a = await run(42);
+    const b = await run(42);
     expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
-    expect(Buffer.from(run(7).buffer).equals(Buffer.from(a.buffer))).toBe(false);
+    expect(Buffer.from((await run(7)).buffer).equals(Buffer.from(a.buffer))).toBe(false);
   });
 
-  it('rows of weight 0 change nothing: the same trees as without them', () => {
+  it('rows of weight 0 change nothing: the same trees as without them', async () => {
     const sub = binned(train.table.slice(0, 1500), binning).matrix;
     const weights = Float64Array.from({ length: 2000 }, (_, i) => (i < 1500 ? 1 : 0));
     const params = { rounds: 10, maxDepth: 4 };
-    const full = trainGbdt({ train: { matrix, y: train.y, weights }, classes, binning, params });
-    const part = trainGbdt({ train: { matrix: sub, y: train.y.subarray(0, 1500) }, classes, binning, params });
+    const full = await trainGbdt({ train: { matrix, y: train.y, weights }, classes, binning, params });
+    const part = await trainGbdt({ train: { matrix: sub, y: train.y.subarray(0, 1500) }, classes, binning, params });
     expect(full.baseMargin).toEqual(part.baseMargin);
     full.trees.forEach((t, i) => {
       expect(t.feature).toEqual(part.trees[i]!.feature);
@@ -60,32 +60,32 @@ describe('gradient-boosted trees', () => {
     });
   });
 
-  it('breaks ties by the lower feature index', () => {
+  it('breaks ties by the lower feature index', async () => {
     const c = matrix.binCounts[0]!;
     const bins = new Uint8Array(2 * matrix.rows);
     bins.set(matrix.bins.subarray(0, matrix.rows), 0);
     bins.set(matrix.bins.subarray(0, matrix.rows), matrix.rows);
     const cuts = matrix.cutPoints[0]!;
     const twin: FeatureMatrix = { rows: matrix.rows, features: 2, names: ['x0', 'x0 again'], bins, binCounts: Int32Array.of(c, c), cutPoints: [cuts, cuts] };
-    const model = trainGbdt({ train: { matrix: twin, y: train.y }, classes, binning, params: { rounds: 3, maxDepth: 3 } });
+    const model = await trainGbdt({ train: { matrix: twin, y: train.y }, classes, binning, params: { rounds: 3, maxDepth: 3 } });
     for (const t of model.trees) for (const f of t.feature) expect(f).toBeLessThan(1);
   });
 
-  it('min_child_weight and gamma limit growth; a leaf is where each row ends', () => {
-    const stump = trainGbdt({ train: { matrix, y: train.y }, classes, binning, params: { rounds: 1, maxDepth: 6, gamma: 1e9 } });
+  it('min_child_weight and gamma limit growth; a leaf is where each row ends', async () => {
+    const stump = await trainGbdt({ train: { matrix, y: train.y }, classes, binning, params: { rounds: 1, maxDepth: 6, gamma: 1e9 } });
     expect(stump.trees[0]!.feature[0]).toBe(-1);
-    const wide = trainGbdt({ train: { matrix, y: train.y }, classes, binning, params: { rounds: 1, maxDepth: 6, minChildWeight: 200 } });
+    const wide = await trainGbdt({ train: { matrix, y: train.y }, classes, binning, params: { rounds: 1, maxDepth: 6, minChildWeight: 200 } });
     const t = wide.trees[0]!;
     for (let i = 0; i < matrix.rows; i++) expect(t.feature[leafOf(t, matrix, i)]).toBe(-1);
     for (let k = 0; k < t.feature.length; k++) if (t.feature[k] === -1) expect(t.cover[k]).toBeGreaterThanOrEqual(200);
   });
 
-  it('stops early on a validation set and keeps the best round', () => {
+  it('stops early on a validation set and keeps the best round', async () => {
     const noisy = syntheticTable(600, 5);
     for (let i = 0; i < 600; i += 3) noisy.y[i] = 1 - noisy.y[i]!;
     const nb = binned(noisy.table, binning).matrix;
     const progress: number[] = [];
-    const model = trainGbdt({
+    const model = await trainGbdt({
       train: { matrix: nb, y: noisy.y },
       validation: { matrix: testMatrix, y: test.y },
       classes,
@@ -100,14 +100,13 @@ describe('gradient-boosted trees', () => {
     expect(model.history.validation[model.rounds - 1]).toBe(best);
   });
 
-  it('refuses bad labels and honours an aborted signal', () => {
-    const one = () => trainGbdt({ train: { matrix, y: new Int32Array(2000) }, classes: ['only'], binning });
-    expect(one).toThrow(/single class/);
+  it('refuses bad labels and honours an aborted signal', async () => {
+    await expect(trainGbdt({ train: { matrix, y: new Int32Array(2000) }, classes: ['only'], binning })).rejects.toThrow(/single class/);
     const y = train.y.slice();
     y[3] = -1;
-    expect(() => trainGbdt({ train: { matrix, y }, classes, binning })).toThrow(/missing or unknown in 1 training rows/);
+    await expect(trainGbdt({ train: { matrix, y }, classes, binning })).rejects.toThrow(/missing or unknown in 1 training rows/);
     const controller = new AbortController();
     controller.abort();
-    expect(() => trainGbdt({ train: { matrix, y: train.y }, classes, binning, signal: controller.signal })).toThrow();
+    await expect(trainGbdt({ train: { matrix, y: train.y }, classes, binning, signal: controller.signal })).rejects.toThrow();
   });
 });

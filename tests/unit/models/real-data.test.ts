@@ -18,7 +18,7 @@ describe('gradient-boosted trees on real data', () => {
     const classes = ['normal', 'attack'];
     const map = (s: string): string => (s === 'normal' ? 'normal' : 'attack');
     const binning = fitBinning(train, { columns });
-    const model = trainGbdt({
+    const model = await trainGbdt({
       train: { matrix: applyBinning(train, binning), y: encodeLabels(train.getChild('label')!, { classes, map }).y },
       classes,
       binning,
@@ -40,7 +40,7 @@ describe('gradient-boosted trees on real data', () => {
     const testRows: number[] = [];
     for (let i = 0; i < table.numRows; i++) (random.next() < 0.8 ? trainRows : testRows).push(i);
     const binning = fitBinning(table, { columns, rows: trainRows });
-    const model = trainGbdt({
+    const model = await trainGbdt({
       train: { matrix: applyBinning(table, binning, trainRows), y: Int32Array.from(trainRows, (i) => y[i]!) },
       classes,
       binning,

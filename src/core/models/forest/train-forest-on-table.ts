@@ -5,8 +5,8 @@ import { trainForest } from './train-forest.ts';
 import type { ForestModel, ForestParams, ForestProgress } from './types.ts';
 
 /** A random forest on a raw table, through the default tree recipe (as `trainGbdtOnTable`). */
-export function trainForestOnTable(table: Table, options: TrainOnTableOptions<ForestParams, ForestProgress>): TrainedOnTable<ForestModel> {
-  return trainBinnedOnTable(table, options, ({ matrix, y, classes, binning }) =>
-    trainForest({ train: { matrix, y }, classes, binning, params: options.params, onProgress: options.onProgress, signal: options.signal }),
+export function trainForestOnTable(table: Table, options: TrainOnTableOptions<ForestParams, ForestProgress>): Promise<TrainedOnTable<ForestModel>> {
+  return trainBinnedOnTable(table, options, ({ matrix, y, classes, binning, validation }) =>
+    trainForest({ train: { matrix, y }, validation, classes, binning, params: options.params, onProgress: options.onProgress, signal: options.signal }),
   );
 }

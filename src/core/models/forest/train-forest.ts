@@ -2,10 +2,13 @@ import type { FeatureMatrix, FittedBinning } from '../binning/types.ts';
 import { createRandom } from '../random.ts';
 import { countHistogram } from './gini-split.ts';
 import { growForestTree } from './grow-forest-tree.ts';
+import { forestLeafOf } from './predict-forest.ts';
 import { DEFAULT_FOREST_PARAMS, type ForestModel, type ForestParams, type ForestProgress, type ForestTree } from './types.ts';
 
 export interface TrainForestOptions {
   train: { matrix: FeatureMatrix; y: Int32Array };
+  /** Rows whose log loss is reported after each tree. */
+  validation?: { matrix: FeatureMatrix; y: Int32Array };
   classes: string[];
   binning: FittedBinning;
   params?: Partial<ForestParams>;
@@ -38,6 +41,8 @@ export function trainForest(options: TrainForestOptions): ForestModel {
   const w = new Float64Array(n);
   const rows = new Int32Array(n);
   const trees: ForestTree[] = [];
+  const validation = options.validation;
+  const validSum = validation ? new Float64Array(validation.matrix.rows * K) : undefined;
   for (let t = 0; t < params.trees; t++) {
     signal?.throwIfAborted();
     if (params.bootstrap) {
@@ -49,10 +54,23 @@ export function trainForest(options: TrainForestOptions): ForestModel {
       w[i] = draws[i]! * classWeight[y[i]!]!;
       if (w[i]! > 0) rows[count++] = i;
     }
-    trees.push(growForestTree({ matrix, y, w, rows, classes: K }, count, grow, random, scratch));
-    options.onProgress?.({ tree: t + 1, trees: params.trees });
+    const tree = growForestTree({ matrix, y, w, rows, classes: K }, count, grow, random, scratch);
+    trees.push(tree);
+    const validationLoss = validation && validSum ? addToValidation(tree, validation, validSum, K, trees.length) : undefined;
+    options.onProgress?.({ tree: t + 1, trees: params.trees, validationLoss });
   }
   return { kind: 'forest', classes: [...classes], params, binning: options.binning, trees };
+}
+
+/** Adds a tree's leaf frequencies to the validation rows' sums; the log loss of the mean of T trees. */
+function addToValidation(tree: ForestTree, data: { matrix: FeatureMatrix; y: Int32Array }, sum: Float64Array, K: number, T: number): number {
+  let loss = 0;
+  for (let i = 0; i < data.matrix.rows; i++) {
+    const at = forestLeafOf(tree, data.matrix, i) * K;
+    for (let c = 0; c < K; c++) sum[i * K + c]! += tree.value[at + c]!;
+    loss -= Math.log(Math.min(1 - 1e-15, Math.max(1e-15, sum[i * K + data.y[i]!]! / T)));
+  }
+  return loss / Math.max(1, data.matrix.rows);
 }
 
 /** scikit-learn's class weights: given per class, or "balanced" n / (K · count), else 1. */

@@ -51,4 +51,6 @@ export interface ForestModel {
 export interface ForestProgress {
   tree: number;
   trees: number;
+  /** Log loss of the forest so far on the validation rows, when given. */
+  validationLoss?: number;
 }

@@ -1,7 +1,6 @@
 import type { FeatureMatrix, FittedBinning } from '../binning/types.ts';
 import { createRandom, sampleIndices, type Random } from '../random.ts';
-import { createScratch, growTree } from './grow-tree.ts';
-import { histogramLayout } from './histogram.ts';
+import { cpuGrower, type GrowerFactory } from './grower.ts';
 import { baseMargin, gradients, logLoss, outputsFor, probabilities } from './objective.ts';
 import { addTree } from './predict.ts';
 import { quantise, type Quantised } from './quantise.ts';
@@ -30,13 +29,15 @@ export interface TrainGbdtOptions {
   validation?: LabelledMatrix;
   onProgress?: (progress: GbdtProgress) => void;
   signal?: AbortSignal;
+  /** Grows each tree: the CPU reference unless a GPU engine is given. */
+  grower?: GrowerFactory;
 }
 
 /**
  * Gradient-boosted trees on a binned matrix (XGBoost `hist`, depth-wise): binary logistic for two
  * classes, softmax otherwise. Deterministic: the same data, params and seed give the same trees.
  */
-export function trainGbdt(options: TrainGbdtOptions): GbdtModel {
+export async function trainGbdt(options: TrainGbdtOptions): Promise<GbdtModel> {
   const { train, classes, validation, signal } = options;
   const params = { ...DEFAULT_GBDT_PARAMS, ...options.params };
   check(train, classes.length, 'training');
@@ -45,8 +46,6 @@ export function trainGbdt(options: TrainGbdtOptions): GbdtModel {
   const outputs = outputsFor(K);
   const { matrix, y, weights } = train;
   const n = matrix.rows;
-  const layout = histogramLayout(matrix);
-  const scratch = createScratch(n);
   const random = createRandom(params.seed);
   const base = baseMargin(y, weights, K);
   const margins = new Float64Array(n * outputs);
@@ -64,40 +63,45 @@ export function trainGbdt(options: TrainGbdtOptions): GbdtModel {
   let bestRound = -1;
   let bestLoss = Infinity;
 
-  // Probabilities after each round serve both its loss and the next round's gradients.
-  let proba = probabilities(margins, n, K);
-  for (let round = 0; round < params.rounds; round++) {
-    signal?.throwIfAborted();
-    for (let k = 0; k < outputs; k++) {
-      gradients(proba, y, weights, K, k, g, h);
-      q = quantise(g, h, q);
-      // A row whose quantised g and h are both 0 adds nothing to any histogram: skipping it changes
-      // no sum, and late rounds have many such confidently classified rows.
-      const sampling = params.subsample < 1;
-      for (let i = 0; i < n; i++) {
-        const drawn = sampling ? random.next() < params.subsample : true;
-        active[i] = drawn && (q.g[i] !== 0 || q.h[i] !== 0) ? 1 : 0;
+  const grower = await (options.grower ?? cpuGrower)(matrix, params);
+  try {
+    // Probabilities after each round serve both its loss and the next round's gradients.
+    let proba = probabilities(margins, n, K);
+    for (let round = 0; round < params.rounds; round++) {
+      signal?.throwIfAborted();
+      for (let k = 0; k < outputs; k++) {
+        gradients(proba, y, weights, K, k, g, h);
+        q = quantise(g, h, q);
+        // A row whose quantised g and h are both 0 adds nothing to any histogram: skipping it changes
+        // no sum, and late rounds have many such confidently classified rows.
+        const sampling = params.subsample < 1;
+        for (let i = 0; i < n; i++) {
+          const drawn = sampling ? random.next() < params.subsample : true;
+          active[i] = drawn && (q.g[i] !== 0 || q.h[i] !== 0) ? 1 : 0;
+        }
+        const features = chooseFeatures(matrix.features, params.colsampleByTree, random);
+        const tree = await grower.grow(q, active, features, nodeOfRow);
+        for (let i = 0; i < n; i++) margins[i * outputs + k]! += tree.value[nodeOfRow[i]!]!;
+        if (validation && validMargins) addTree(tree, validation.matrix, validMargins, outputs, k);
+        trees.push(tree);
       }
-      const features = chooseFeatures(matrix.features, params.colsampleByTree, random);
-      const tree = growTree(matrix, layout, features, q, active, params, scratch, nodeOfRow);
-      for (let i = 0; i < n; i++) margins[i * outputs + k]! += tree.value[nodeOfRow[i]!]!;
-      if (validation && validMargins) addTree(tree, validation.matrix, validMargins, outputs, k);
-      trees.push(tree);
-    }
-    proba = probabilities(margins, n, K);
-    const trainLoss = logLoss(proba, y, weights, K);
-    history.train.push(trainLoss);
-    let validationLoss: number | undefined;
-    if (validation && validMargins) {
-      validationLoss = logLoss(probabilities(validMargins, validation.matrix.rows, K), validation.y, validation.weights, K);
-      history.validation.push(validationLoss);
-      if (validationLoss < bestLoss) {
-        bestLoss = validationLoss;
-        bestRound = round;
+      proba = probabilities(margins, n, K);
+      const trainLoss = logLoss(proba, y, weights, K);
+      history.train.push(trainLoss);
+      let validationLoss: number | undefined;
+      if (validation && validMargins) {
+        validationLoss = logLoss(probabilities(validMargins, validation.matrix.rows, K), validation.y, validation.weights, K);
+        history.validation.push(validationLoss);
+        if (validationLoss < bestLoss) {
+          bestLoss = validationLoss;
+          bestRound = round;
+        }
       }
+      options.onProgress?.({ round: round + 1, rounds: params.rounds, trainLoss, validationLoss });
+      if (validation && params.earlyStoppingRounds > 0 && round - bestRound >= params.earlyStoppingRounds) break;
     }
-    options.onProgress?.({ round: round + 1, rounds: params.rounds, trainLoss, validationLoss });
-    if (validation && params.earlyStoppingRounds > 0 && round - bestRound >= params.earlyStoppingRounds) break;
+  } finally {
+    grower.dispose();
   }
   const rounds = validation && params.earlyStoppingRounds > 0 ? Math.max(1, bestRound + 1) : trees.length / outputs;
   return {
@@ -110,6 +114,7 @@ export function trainGbdt(options: TrainGbdtOptions): GbdtModel {
     trees: trees.slice(0, rounds * outputs),
     rounds,
     history,
+    device: grower.device,
   };
 }
 

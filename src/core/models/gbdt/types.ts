@@ -63,4 +63,6 @@ export interface GbdtModel {
   rounds: number;
   /** Loss per round on the training rows, and on the validation rows when given. */
   history: { train: number[]; validation: number[] };
+  /** Where the trees were grown: "cpu" or the GPU adapter. */
+  device: string;
 }

@@ -1,0 +1,35 @@
+import type { FeatureMatrix } from '../binning/types.ts';
+import { createScratch, growTree } from './grow-tree.ts';
+import { histogramLayout } from './histogram.ts';
+import type { Quantised } from './quantise.ts';
+import type { GbdtParams, Tree } from './types.ts';
+
+/**
+ * What grows one boosting tree from quantised gradients: the CPU reference here, or a GPU engine
+ * (src/gpu) that keeps the binned matrix on the device. Both must make the same split decisions,
+ * so both sum the same fixed-point integers and hand the sums to the same split search.
+ */
+export interface TreeGrower {
+  /** "cpu", or the GPU adapter's description. */
+  readonly device: string;
+  /**
+   * One tree over the rows marked `active` (their g, h enter the histograms), restricted to
+   * `features`; `nodeOfRow` comes back holding every row's leaf.
+   */
+  grow(q: Quantised, active: Uint8Array, features: Int32Array, nodeOfRow: Int32Array): Tree | Promise<Tree>;
+  /** Frees what the grower holds (device buffers). */
+  dispose(): void;
+}
+
+export type GrowerFactory = (matrix: FeatureMatrix, params: GbdtParams) => TreeGrower | Promise<TreeGrower>;
+
+/** The CPU reference grower, one thread. */
+export const cpuGrower: GrowerFactory = (matrix, params) => {
+  const layout = histogramLayout(matrix);
+  const scratch = createScratch(matrix.rows);
+  return {
+    device: 'cpu',
+    grow: (q, active, features, nodeOfRow) => growTree(matrix, layout, features, q, active, params, scratch, nodeOfRow),
+    dispose: () => undefined,
+  };
+};
