@@ -32,6 +32,11 @@ export class DataClient {
     return this.call(() => this.api.profile(id, label, proxy(onProgress)));
   }
 
+  /** The table as Arrow IPC stream bytes, transferred out of the worker (for the train worker). */
+  tableIPC(id: string): Promise<Uint8Array> {
+    return this.call(() => this.api.tableIPC(id));
+  }
+
   /** Stops the running load or profile; tables loaded before stay. */
   cancel(): Promise<void> {
     return this.call(() => this.api.cancel());

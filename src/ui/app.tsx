@@ -5,12 +5,15 @@ import { PreviewTable } from './preview-table.tsx';
 import { ProfileView } from './profile-view.tsx';
 import { StatusBar } from './status-bar.tsx';
 import { TopBar } from './top-bar.tsx';
+import { TrainPanel } from './train-panel.tsx';
 import { useData } from './use-data.ts';
+import { useTrainClient } from './use-train.ts';
 
 const EXAMPLE = 'example-logs.csv';
 
 export function App() {
-  const { loaded, status, open, relabel, cancel, fail, dismiss } = useData();
+  const { loaded, status, open, relabel, cancel, fail, dismiss, tableIPC } = useData();
+  const trainClient = useTrainClient();
   const started = useRef(false);
 
   useEffect(() => {
@@ -39,7 +42,17 @@ export function App() {
           <LoadReportPanel key={`report-${loaded.id}`} report={loaded.report} onRename={(names) => void open(loaded.file, loaded.report.file, { names })} />
           <PreviewTable preview={loaded.preview} />
           {loaded.profile ? (
-            <ProfileView key={`profile-${loaded.id}`} profile={loaded.profile} columns={loaded.report.columnNames} onLabel={relabel} />
+            <>
+              <ProfileView key={`profile-${loaded.id}`} profile={loaded.profile} columns={loaded.report.columnNames} onLabel={relabel} />
+              {loaded.profile.label && (
+                <TrainPanel
+                  key={`train-${loaded.id}-${loaded.profile.label.column}`}
+                  client={trainClient}
+                  label={loaded.profile.label.column}
+                  tableIPC={() => tableIPC(loaded.id)}
+                />
+              )}
+            </>
           ) : (
             !status.busy && (
               <section className="panel">

@@ -95,5 +95,7 @@ export function useData() {
   const dismiss = useCallback(() => setStatus((s) => (s.busy ? { ...s, notice: null } : IDLE)), []);
 
   const cancel = useCallback(() => void client.current!.cancel().catch(() => undefined), []);
-  return { loaded, status, open, relabel, cancel, fail, dismiss };
+  /** A table's Arrow IPC bytes, for the train worker (transferred through here, never copied). */
+  const tableIPC = useCallback((id: string) => client.current!.tableIPC(id), []);
+  return { loaded, status, open, relabel, cancel, fail, dismiss, tableIPC };
 }
