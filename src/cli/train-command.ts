@@ -3,8 +3,11 @@ import { basename, join, resolve } from 'node:path';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { classificationMetrics } from '../core/metrics/classification-metrics.ts';
 import { encodeLabels } from '../core/models/labels.ts';
-import { predictModel, trainModel } from '../core/models/train-model.ts';
+import { predictModelWith, trainModel } from '../core/models/train-model.ts';
+import { GpuUnavailableError } from '../gpu/device.ts';
+import { gpuEngines, type GpuEngines } from '../gpu/engine.ts';
 import { UsageError, type ParsedArgs } from './args.ts';
+import { nodeGpu } from './node-gpu.ts';
 import { proxy, startDataWorker } from './node-worker.ts';
 import { progressLine } from './progress-line.ts';
 
@@ -17,7 +20,9 @@ export const TRAIN_HELP = `workbench train --train A.csv --test B.csv --label CO
   --rounds N         boosting rounds, gbdt (100)   --lr X      learning rate, gbdt (0.1)
   --trees N          trees, rf (100)               --depth N   tree depth (gbdt 6, rf 16)
   --bins N           bins per feature (256)        --seed N    random seed (0)
-  --device cpu       (WebGPU training is not built yet)`;
+  --device cpu|gpu   where trees grow (cpu). gpu: WebGPU through Dawn, on the system's Vulkan driver or,
+                     when there is none, Chromium's SwiftShader; gbdt trains and predicts there, rf
+                     and logistic run on the cpu. Both devices give the same predictions.`;
 
 const int = (args: ParsedArgs, name: string, fallback: number, min: number, max: number): number => {
   const raw = args.flags.get(name);
@@ -40,8 +45,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const model = args.flags.get('model') ?? 'gbdt';
   if (model !== 'gbdt' && model !== 'rf' && model !== 'logistic') throw new UsageError(`--model takes gbdt, rf or logistic, not "${String(model)}"`);
   const device = args.flags.get('device') ?? 'cpu';
-  if (device === 'gpu') throw new UsageError('WebGPU training is not built yet; use --device cpu');
-  if (device !== 'cpu') throw new UsageError(`--device takes gpu or cpu, not "${String(device)}"`);
+  if (device !== 'gpu' && device !== 'cpu') throw new UsageError(`--device takes gpu or cpu, not "${String(device)}"`);
   const lr = args.flags.has('lr') ? Number(args.flags.get('lr')) : 0.1;
   if (!(lr > 0 && lr <= 1)) throw new UsageError('--lr takes a number in (0, 1]');
   const seed = int(args, 'seed', 0, 0, 2 ** 31 - 1);
@@ -53,59 +57,77 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   for (const [table, file] of [[train, trainPath], [test, testPath]] as const) {
     if (!table.getChild(label)) throw new UsageError(`${basename(file)}: no label column "${label}"`);
   }
-  const progress = progressLine('training');
-  const fitted = await trainModel(train, {
-    model,
-    label,
-    maxBins: bins,
-    params: model === 'gbdt' ? params : forestParams,
-    onProgress: (p) => {
-      const loss = p.trainLoss === undefined ? '' : `, ${p.unit === 'iteration' ? 'loss' : 'train loss'} ${p.trainLoss.toFixed(4)}`;
-      progress.update({ stage: `${p.unit} ${p.done}/${p.total}${loss}`, done: p.done, total: p.total });
-    },
-  });
-  progress.done();
-  const missing = fitted.features.filter((f) => !test.getChild(f));
-  if (missing.length) throw new UsageError(`${basename(testPath)}: no column "${missing[0]}" that the model was trained on`);
+  const gpu = device === 'gpu' ? await openGpu(model) : undefined;
+  try {
+    const progress = progressLine('training');
+    const fitted = await trainModel(train, {
+      engines: gpu?.engines,
+      model,
+      label,
+      maxBins: bins,
+      params: model === 'gbdt' ? params : forestParams,
+      onProgress: (p) => {
+        const loss = p.trainLoss === undefined ? '' : `, ${p.unit === 'iteration' ? 'loss' : 'train loss'} ${p.trainLoss.toFixed(4)}`;
+        progress.update({ stage: `${p.unit} ${p.done}/${p.total}${loss}`, done: p.done, total: p.total });
+      },
+    });
+    progress.done();
+    const missing = fitted.features.filter((f) => !test.getChild(f));
+    if (missing.length) throw new UsageError(`${basename(testPath)}: no column "${missing[0]}" that the model was trained on`);
 
-  // Classes only in the test file join the list with probability 0: they count as errors.
-  const trainClasses = fitted.model.classes;
-  const testOnly = encodeLabels(test.getChild(label)!).classes.filter((c) => !trainClasses.includes(c));
-  const classes = [...trainClasses, ...testOnly];
-  const p = widen(predictModel(fitted.model, test), trainClasses.length, classes.length);
-  const y = encodeLabels(test.getChild(label)!, { classes }).y;
-  const metrics = classificationMetrics(y, p, classes);
+    // Classes only in the test file join the list with probability 0: they count as errors.
+    const trainClasses = fitted.model.classes;
+    const testOnly = encodeLabels(test.getChild(label)!).classes.filter((c) => !trainClasses.includes(c));
+    const classes = [...trainClasses, ...testOnly];
+    const p = widen(await predictModelWith(fitted.model, test, gpu?.engines), trainClasses.length, classes.length);
+    const y = encodeLabels(test.getChild(label)!, { classes }).y;
+    const metrics = classificationMetrics(y, p, classes);
 
-  mkdirSync(out, { recursive: true });
-  const report = {
-    classes,
-    fit_seconds: fitted.fitSeconds,
-    device: fitted.device,
-    model,
-    params:
-      fitted.model.kind === 'logistic'
-        ? {
-            c: fitted.model.params.c,
-            max_iter: fitted.model.params.maxIterations,
-            tol: fitted.model.params.tolerance,
-            top_k: fitted.model.params.topK,
-            iterations: fitted.model.iterations,
-            converged: fitted.model.converged,
-          }
-        : forestParams
-          ? { trees: forestParams.trees, depth: forestParams.maxDepth, bins, seed }
-          : { rounds: params!.rounds, depth: params!.maxDepth, bins, lr, seed },
-    features: fitted.features.length,
-    train: { file: basename(trainPath), rows: train.numRows, unlabelled_rows: fitted.unlabelledRows },
-    test: { file: basename(testPath), ...metrics, classes: undefined, classes_only_in_test: testOnly },
-  };
-  writeFileSync(join(out, 'metrics.json'), `${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
-  writeFileSync(join(out, 'predictions.csv'), predictionsCsv(test, label, classes, p));
-  const auc = metrics.roc_auc === null ? '–' : metrics.roc_auc.toFixed(4);
-  process.stdout.write(
-    `trained ${model} on ${train.numRows.toLocaleString('en-US')} rows in ${fitted.fitSeconds.toFixed(2)} s (${fitted.device}); test: accuracy ${metrics.accuracy.toFixed(4)}, macro-F1 ${metrics.macro_f1.toFixed(4)}, ROC-AUC ${auc}\nwrote ${join(out, 'metrics.json')} and ${join(out, 'predictions.csv')}\n`,
-  );
-  return 0;
+    mkdirSync(out, { recursive: true });
+    const report = {
+      classes,
+      fit_seconds: fitted.fitSeconds,
+      device: fitted.device,
+      model,
+      params:
+        fitted.model.kind === 'logistic'
+          ? {
+              c: fitted.model.params.c,
+              max_iter: fitted.model.params.maxIterations,
+              tol: fitted.model.params.tolerance,
+              top_k: fitted.model.params.topK,
+              iterations: fitted.model.iterations,
+              converged: fitted.model.converged,
+            }
+          : forestParams
+            ? { trees: forestParams.trees, depth: forestParams.maxDepth, bins, seed }
+            : { rounds: params!.rounds, depth: params!.maxDepth, bins, lr, seed },
+      features: fitted.features.length,
+      train: { file: basename(trainPath), rows: train.numRows, unlabelled_rows: fitted.unlabelledRows },
+      test: { file: basename(testPath), ...metrics, classes: undefined, classes_only_in_test: testOnly },
+    };
+    writeFileSync(join(out, 'metrics.json'), `${JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+    writeFileSync(join(out, 'predictions.csv'), predictionsCsv(test, label, classes, p));
+    const auc = metrics.roc_auc === null ? '–' : metrics.roc_auc.toFixed(4);
+    process.stdout.write(
+      `trained ${model} on ${train.numRows.toLocaleString('en-US')} rows in ${fitted.fitSeconds.toFixed(2)} s (${fitted.device}); test: accuracy ${metrics.accuracy.toFixed(4)}, macro-F1 ${metrics.macro_f1.toFixed(4)}, ROC-AUC ${auc}\nwrote ${join(out, 'metrics.json')} and ${join(out, 'predictions.csv')}\n`,
+    );
+    return 0;
+  } finally {
+    gpu?.dispose();
+  }
+}
+
+/** The WebGPU engines, saying on stderr which adapter runs them; a clear refusal when none exists. */
+async function openGpu(model: string): Promise<GpuEngines> {
+  try {
+    const engines = await gpuEngines(await nodeGpu());
+    process.stderr.write(`GPU: ${engines.adapter}${model === 'gbdt' ? '' : ` (${model} trains on the cpu; the GPU path grows gbdt trees)`}\n`);
+    return engines;
+  } catch (err) {
+    if (err instanceof GpuUnavailableError) throw new UsageError(`--device gpu: ${err.message}; install a Vulkan driver (or Debian's chromium, whose SwiftShader serves as one) or use --device cpu`);
+    throw err;
+  }
 }
 
 async function loadBoth(a: string, b: string): Promise<[Table, Table]> {

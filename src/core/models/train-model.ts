@@ -1,6 +1,8 @@
 import type { Table } from 'apache-arrow';
 import { predictForestTable } from './forest/predict-forest.ts';
 import { trainForestOnTable } from './forest/train-forest-on-table.ts';
+import { applyBinning } from './binning/apply-binning.ts';
+import type { FeatureMatrix } from './binning/types.ts';
 import type { ForestModel, ForestParams } from './forest/types.ts';
 import type { GrowerFactory } from './gbdt/grower.ts';
 import { predictTable } from './gbdt/predict.ts';
@@ -29,6 +31,8 @@ export interface TrainProgress {
 export interface TrainEngines {
   /** Grows boosting trees (the CPU reference when absent). */
   grower?: GrowerFactory;
+  /** Predicts with a boosted model on a binned matrix (the CPU reference when absent). */
+  predictGbdt?: (model: GbdtModel, matrix: FeatureMatrix) => Promise<Float32Array>;
 }
 
 export interface TrainModelOptions {
@@ -83,4 +87,10 @@ export function predictModel(model: Model, table: Table, rows?: ArrayLike<number
   if (model.kind === 'forest') return predictForestTable(model, table, rows);
   if (model.kind === 'logistic') return predictLogisticTable(model, table, rows);
   return predictTable(model, table, rows);
+}
+
+/** As `predictModel`, through the engines' GPU prediction where they have one for the model. */
+export async function predictModelWith(model: Model, table: Table, engines: TrainEngines | undefined, rows?: ArrayLike<number>): Promise<Float32Array> {
+  if (model.kind === 'gbdt' && engines?.predictGbdt) return engines.predictGbdt(model, applyBinning(table, model.binning, rows));
+  return predictModel(model, table, rows);
 }
