@@ -1,7 +1,25 @@
 #!/usr/bin/env node
 // The headless entry. Runs the TypeScript sources through tsx, so `npx workbench` works right
 // after `npm ci` with no build step; worker threads get the same loader (see src/cli/node-worker.ts).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { register } from 'tsx/esm/api';
+
+// `--device gpu` runs Dawn on Vulkan. Without the system's Vulkan loader (Debian's libvulkan1), use
+// the one Chromium ships: the dynamic loader reads LD_LIBRARY_PATH only at start, hence the re-run.
+const CHROMIUM_LIB = '/usr/lib/chromium';
+const argv = process.argv.slice(2);
+const wantsGpu = argv.some((a, i) => (a === '--device' && argv[i + 1] === 'gpu') || a === '--device=gpu');
+if (wantsGpu && !process.env.WORKBENCH_VULKAN_RERUN && !hasVulkanLoader() && existsSync(`${CHROMIUM_LIB}/libvulkan.so.1`)) {
+  const env = { ...process.env, WORKBENCH_VULKAN_RERUN: '1', LD_LIBRARY_PATH: [CHROMIUM_LIB, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
+  const run = spawnSync(process.execPath, process.argv.slice(1), { stdio: 'inherit', env });
+  process.exit(run.status ?? 1);
+}
+
+function hasVulkanLoader() {
+  const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/lib/x86_64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib'];
+  return dirs.some((d) => existsSync(`${d}/libvulkan.so.1`));
+}
 
 // A closed pipe (`workbench … | head`) ends the output, not the program with a stack trace.
 process.stdout.on('error', (err) => {
@@ -11,4 +29,4 @@ process.stdout.on('error', (err) => {
 
 register();
 const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await main(argv);

@@ -20,6 +20,8 @@ export function gpuGrower(gpu: GpuDevice): GrowerFactory {
   return (matrix, params) => new GpuTreeGrower(gpu, matrix, params);
 }
 
+export type { GpuTreeGrower };
+
 interface Shard {
   first: number;
   end: number;
@@ -101,7 +103,7 @@ class GpuTreeGrower implements TreeGrower {
   }
 
   get device(): string {
-    return this.fellBack ? `${this.gpu.adapter}; finished on cpu (${this.fellBack})` : this.gpu.adapter;
+    return this.fellBack !== undefined ? `${this.gpu.adapter}; finished on cpu (${this.fellBack})` : this.gpu.adapter;
   }
 
   async grow(q: Quantised, active: Uint8Array, features: Int32Array, nodeOfRow: Int32Array): Promise<Tree> {
@@ -113,7 +115,7 @@ class GpuTreeGrower implements TreeGrower {
         if (this.gpu.lost) throw new Error(`device lost: ${this.gpu.lost}`);
         return tree;
       } catch (err) {
-        this.fellBack = (err as Error).message;
+        this.fellBack = this.gpu.lost ? `device lost: ${this.gpu.lost}` : (err as Error).message || (err as Error).name || String(err);
         this.fallback = await cpuGrower(this.matrix, this.params);
       }
     }
@@ -130,6 +132,32 @@ class GpuTreeGrower implements TreeGrower {
     return gridX(this.matrix.rows, WORKGROUP, this.dev.limits.maxComputeWorkgroupsPerDimension);
   }
 
+  /**
+   * The root's histogram (every row in one node) in the CPU layout: the kernel alone, for the
+   * parity test against `buildRootHistogram`.
+   */
+  async rootHistogram(q: Quantised, active: Uint8Array, features: Int32Array): Promise<Float64Array> {
+    this.upload(q, active, features);
+    const encoder = this.dev.createCommandEncoder();
+    encoder.clearBuffer(this.nodes);
+    const hist = new Float64Array(this.layout.slotSize);
+    await this.buildLevel(encoder, [{ node: 0, slot: 0 }], hist);
+    return hist;
+  }
+
+  /** The tree's gradients (zero for inactive rows) and feature lists, to the device. */
+  private upload(q: Quantised, active: Uint8Array, features: Int32Array): void {
+    const n = this.matrix.rows;
+    const grad = new Int32Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      if (active[i] !== 1) continue;
+      grad[2 * i] = q.g[i]!;
+      grad[2 * i + 1] = q.h[i]!;
+    }
+    this.dev.queue.writeBuffer(this.grad, 0, grad);
+    this.chooseFeatures(features);
+  }
+
   private async growOnGpu(q: Quantised, active: Uint8Array, features: Int32Array, nodeOfRow: Int32Array): Promise<Tree> {
     const { matrix, layout, params, dev: device } = this;
     const n = matrix.rows;
@@ -137,14 +165,7 @@ class GpuTreeGrower implements TreeGrower {
     const tree = emptyTree(params.maxDepth);
     const units = { g: q.gUnit, h: q.hUnit };
 
-    const grad = new Int32Array(2 * n);
-    for (let i = 0; i < n; i++) {
-      if (active[i] !== 1) continue;
-      grad[2 * i] = q.g[i]!;
-      grad[2 * i + 1] = q.h[i]!;
-    }
-    device.queue.writeBuffer(this.grad, 0, grad);
-    this.chooseFeatures(features);
+    this.upload(q, active, features);
     const splits = new Int32Array(this.heap * 4);
     for (let k = 0; k < this.heap; k++) splits[4 * k] = -2;
 

@@ -72,6 +72,29 @@ describe('npx workbench train', () => {
     expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   });
 
+  it('--device gpu finds a Vulkan driver by itself and predicts what --device cpu does', () => {
+    const run = (device: string) => {
+      const out = mkdtempSync(join(tmpdir(), `train-${device}-`));
+      const r = workbench('--train', TRAIN, '--test', TEST, '--label', 'threat_label', '--rounds', '8', '--depth', '4', '--device', device, '--out', out);
+      expect(r.status, r.stderr).toBe(0);
+      const rows = readFileSync(join(out, 'predictions.csv'), 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split(','));
+      return { r, metrics: JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')), rows };
+    };
+    const cpu = run('cpu');
+    const gpu = run('gpu');
+    expect(gpu.r.stderr).toMatch(/^GPU: \S/m);
+    expect(gpu.metrics.device).not.toBe('cpu');
+    expect(gpu.r.stdout).toContain(gpu.metrics.device);
+    expect(gpu.rows).toHaveLength(cpu.rows.length);
+    let worst = 0;
+    cpu.rows.forEach((row, i) => {
+      const other = gpu.rows[i]!;
+      expect(other[1]).toBe(row[1]);
+      for (let k = 2; k < row.length; k++) worst = Math.max(worst, Math.abs(Number(other[k]) - Number(row[k])));
+    });
+    expect(worst).toBeLessThanOrEqual(1e-5);
+  });
+
   it('bad arguments and bad labels: one line on stderr, exit ≠ 0', () => {
     const out = mkdtempSync(join(tmpdir(), 'train-'));
     const single = fixture('single.csv', 'x,y\n1,a\n2,a\n3,a\n');
@@ -79,6 +102,7 @@ describe('npx workbench train', () => {
       [['--train', TRAIN, '--test', TEST, '--label', 'threat_label', '--model', 'svm', '--out', out], /--model takes gbdt, rf or logistic, not "svm"/],
       [['--train', TRAIN, '--test', TEST, '--label', 'nope', '--out', out], /no label column "nope"/],
       [['--train', TRAIN, '--test', TEST, '--label', 'threat_label', '--depth', 'x', '--out', out], /--depth takes an integer/],
+      [['--train', TRAIN, '--test', TEST, '--label', 'threat_label', '--device', 'tpu', '--out', out], /--device takes gpu or cpu, not "tpu"/],
       [['--train', single, '--test', single, '--label', 'y', '--out', out], /single class \("a"\)/],
       [['--test', TEST, '--label', 'y', '--out', out], /train needs --train/],
     ] as const) {
