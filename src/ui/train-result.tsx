@@ -39,7 +39,7 @@ export function TrainResultView({ result }: { result: TrainResult }) {
     .map(([k, v]) => `${PARAM_NAMES[k]} ${String(v)}`)
     .join(' · ');
   return (
-    <section className="train-result" data-testid="train-result" data-model-id={result.modelId} data-device={result.device} data-accuracy={String(metrics.accuracy)}>
+    <section className="train-result" data-testid="train-result" data-model-id={result.modelId} data-device={result.device} data-accuracy={String(metrics.accuracy)} data-log-loss={String(metrics.log_loss)}>
       <h3>
         {MODEL_NAMES[result.model]} on <code>{result.label}</code>
         <span className="muted">

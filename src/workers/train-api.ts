@@ -1,7 +1,7 @@
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { classificationMetrics } from '../core/metrics/classification-metrics.ts';
 import { encodeLabels } from '../core/models/labels.ts';
-import { predictModel, trainModel, type TrainedModel, type TrainEngines, type TrainProgress } from '../core/models/train-model.ts';
+import { predictModel, predictModelWith, trainModel, type TrainedModel, type TrainEngines, type TrainProgress } from '../core/models/train-model.ts';
 import type { GpuEngines } from '../gpu/engine.ts';
 import { stratifiedSplit } from './stratified-split.ts';
 import { takeRows } from './take-rows.ts';
@@ -64,10 +64,11 @@ export class TrainApi {
       const validation = takeRows(table, split.validation);
       stopIfCancelled();
       const log = new ProgressLog(onProgress, stopIfCancelled);
-      const { trained, notice } = await this.fit(train, validation, req, log, controller.signal);
+      const { trained, notice, engines } = await this.fit(train, validation, req, log, controller.signal);
       stopIfCancelled();
       const classes = trained.model.classes;
-      const proba = predictModel(trained.model, validation);
+      // The validation rows are scored where the model trained (the GPU's prediction kernel).
+      const proba = await predictModelWith(trained.model, validation, engines).catch(() => predictModel(trained.model, validation));
       const metrics = classificationMetrics(encodeLabels(validation.getChild(req.label)!, { classes }).y, proba, classes);
       const modelId = this.keep({ trained, label: req.label, validation });
       return {
@@ -120,7 +121,13 @@ export class TrainApi {
   }
 
   /** Trains where asked; a GPU that is missing or fails falls back to the CPU, and the notice says why. */
-  private async fit(train: Table, validation: Table, req: TrainRequest, log: ProgressLog, signal: AbortSignal): Promise<{ trained: TrainedModel; notice: string | null }> {
+  private async fit(
+    train: Table,
+    validation: Table,
+    req: TrainRequest,
+    log: ProgressLog,
+    signal: AbortSignal,
+  ): Promise<{ trained: TrainedModel; notice: string | null; engines?: TrainEngines }> {
     const run = (engines?: TrainEngines) => {
       log.reset();
       return trainModel(train, {
@@ -143,7 +150,8 @@ export class TrainApi {
       return { trained: await run(), notice: `WebGPU is unavailable (${(err as Error).message}); trained on the CPU instead.` };
     }
     try {
-      return { trained: await run(engines), notice: null };
+      const trained = await run(engines);
+      return { trained, notice: null, engines: trained.device.includes('finished on cpu') ? undefined : engines };
     } catch (err) {
       if (signal.aborted) throw err;
       // A lost device or a kernel fault: the run is not lost, it starts again on the CPU.
