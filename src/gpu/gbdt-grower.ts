@@ -3,11 +3,12 @@ import { emptyTree } from '../core/models/gbdt/grow-tree.ts';
 import { cpuGrower, type GrowerFactory, type TreeGrower } from '../core/models/gbdt/grower.ts';
 import { histogramLayout, subtractHistogram, type HistogramLayout } from '../core/models/gbdt/histogram.ts';
 import type { Quantised } from '../core/models/gbdt/quantise.ts';
-import { bestSplit, leafWeight } from '../core/models/gbdt/split-search.ts';
+import { bestSplit, bestSplitOfCandidates, leafWeight, type Split } from '../core/models/gbdt/split-search.ts';
 import type { GbdtParams, Tree } from '../core/models/gbdt/types.ts';
 import type { GpuDevice } from './device.ts';
 import { HISTOGRAM_WGSL, PARTITION_WGSL } from './histogram-kernel.ts';
-import { gridX, padded, readBack, storage, uniform } from './wgsl.ts';
+import { decodeRecord, RECORD_WORDS, SPLIT_WGSL, SUBTRACT_WGSL, type SplitRecord } from './split-kernel.ts';
+import { gridX, padded, readBack, readBackRange, storage, uniform } from './wgsl.ts';
 
 /**
  * Grows boosting trees with the WebGPU kernels: the binned matrix lives on the device (sharded by
@@ -54,6 +55,10 @@ class GpuTreeGrower implements TreeGrower {
   private fallback: TreeGrower | undefined;
   private fellBack: string | undefined;
   private readonly buffers: GPUBuffer[] = [];
+  /** Nodes whose split the CPU searched on the full histogram (flagged split records). */
+  fullSearches = 0;
+  /** The device-resident level loop's buffers, when a whole level fits one binding. */
+  private readonly resident: Resident | undefined;
 
   constructor(
     private readonly gpu: GpuDevice,
@@ -100,6 +105,43 @@ class GpuTreeGrower implements TreeGrower {
         count: 0,
       });
     }
+    this.resident = this.createResident(own);
+  }
+
+  /** Two level histogram buffers (parent, children), split records, sibling pairs, and their pipelines. */
+  private createResident(own: (b: GPUBuffer) => GPUBuffer): Resident | undefined {
+    const { matrix, gpu } = this;
+    const device = gpu.device;
+    const slotBins = this.layout.offsets[matrix.features]!;
+    const maxSlots = Math.min(2 ** this.params.maxDepth, Math.max(1, matrix.rows));
+    const levelBytes = maxSlots * slotBins * 16;
+    const recordBytes = maxSlots * matrix.features * RECORD_WORDS * 4;
+    if (levelBytes > gpu.maxBinding || recordBytes > gpu.maxBinding) return undefined;
+    const pipeline = (code: string) => device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
+    const split = pipeline(SPLIT_WGSL);
+    const subtract = pipeline(SUBTRACT_WGSL);
+    const levels = [own(storage(device, levelBytes, 'level histograms A', GPUBufferUsage.COPY_SRC)), own(storage(device, levelBytes, 'level histograms B', GPUBufferUsage.COPY_SRC))] as const;
+    const records = own(storage(device, recordBytes, 'split records', GPUBufferUsage.COPY_SRC));
+    const splitParams = own(uniform(device, 8, 'split params'));
+    const splitFeatures = own(storage(device, matrix.features * 8, 'split features'));
+    const pairs = own(storage(device, Math.max(1, maxSlots / 2) * 16, 'sibling pairs'));
+    const subParams = own(uniform(device, 2, 'subtract params'));
+    const group = (p: GPUComputePipeline, buffers: GPUBuffer[]) =>
+      device.createBindGroup({ layout: p.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+    return {
+      levels,
+      histGroups: levels.map((level) => this.shards.map((shard) => group(this.histPipeline, [shard.histParams, shard.bins, this.grad, this.nodes, this.slots, shard.features, level]))),
+      records,
+      splitParams,
+      splitFeatures,
+      split,
+      splitGroups: levels.map((level) => group(split, [splitParams, level, splitFeatures, records])),
+      pairs,
+      subParams,
+      subtract,
+      // Children in level i + 1 (mod 2) from parents in level i.
+      subGroups: [group(subtract, [subParams, levels[0], levels[1], pairs]), group(subtract, [subParams, levels[1], levels[0], pairs])],
+    };
   }
 
   get device(): string {
@@ -110,7 +152,7 @@ class GpuTreeGrower implements TreeGrower {
     if (!this.fallback) {
       try {
         if (this.gpu.lost) throw new Error(`device lost: ${this.gpu.lost}`);
-        const tree = await this.growOnGpu(q, active, features, nodeOfRow);
+        const tree = this.resident ? await this.growResident(this.resident, q, active, features, nodeOfRow) : await this.growOnGpu(q, active, features, nodeOfRow);
         if (this.gpu.error) throw new Error(this.gpu.error);
         if (this.gpu.lost) throw new Error(`device lost: ${this.gpu.lost}`);
         return tree;
@@ -213,7 +255,7 @@ class GpuTreeGrower implements TreeGrower {
       for (const slot of splitting) {
         const node = open[slot]!;
         const left = 2 * node + 1;
-        const leftH = leftHessian(hist, slot, layout, tree, node, matrix.binCounts);
+        const leftH = leftHessian(hist, slot, layout, { feature: tree.feature[node]!, bin: tree.splitBin[node]!, defaultLeft: tree.defaultLeft[node] === 1 }, matrix.binCounts);
         const total = slotTotal(hist, slot, layout, features[0]!, matrix.binCounts).h;
         const small = next.length + (leftH <= total - leftH ? 0 : 1);
         builds.push({ node: small === next.length ? left : left + 1, slot: small });
@@ -229,6 +271,158 @@ class GpuTreeGrower implements TreeGrower {
     const rows = new Int32Array(await readBack(device, device.createCommandEncoder(), this.nodes, n * 4));
     nodeOfRow.set(rows);
     return tree;
+  }
+
+  /**
+   * One tree with the level loop on the device: histograms of the smaller children built there,
+   * their siblings by subtraction there, the split search there; what comes back per level is each
+   * (node, feature)'s candidate boundaries with exact sums, and the CPU decides among them.
+   */
+  private async growResident(r: Resident, q: Quantised, active: Uint8Array, features: Int32Array, nodeOfRow: Int32Array): Promise<Tree> {
+    const { matrix, layout, params, dev: device } = this;
+    const n = matrix.rows;
+    const slotBins = layout.offsets[matrix.features]!;
+    const slotBytes = slotBins * 16;
+    const tree = emptyTree(params.maxDepth);
+    const units = { g: q.gUnit, h: q.hUnit };
+    this.upload(q, active, features);
+    const listed = new Uint32Array(features.length * 2);
+    features.forEach((f, j) => listed.set([layout.offsets[f]!, matrix.binCounts[f]!], 2 * j));
+    device.queue.writeBuffer(r.splitFeatures, 0, listed);
+    const splitParams = new ArrayBuffer(32);
+    const splitWords = new Uint32Array(splitParams);
+    const splitFloats = new Float32Array(splitParams);
+    splitWords.set([0, features.length, slotBins, 0]);
+    splitFloats.set([params.lambda, params.minChildWeight, units.g, units.h], 4);
+    const splits = new Int32Array(this.heap * 4);
+    for (let k = 0; k < this.heap; k++) splits[4 * k] = -2;
+
+    // The root: every row in slot 0 of level buffer 0.
+    const slotOfNode = new Int32Array(this.heap).fill(-1);
+    slotOfNode[0] = 0;
+    device.queue.writeBuffer(this.slots, 0, slotOfNode);
+    let encoder = device.createCommandEncoder();
+    encoder.clearBuffer(this.nodes);
+    encoder.clearBuffer(r.levels[0], 0, slotBytes);
+    this.histogramPass(encoder, r.histGroups[0]!);
+    let level = 0;
+    let open = [0];
+    for (let depth = 0; ; depth++) {
+      const m = open.length;
+      splitWords[0] = m;
+      device.queue.writeBuffer(r.splitParams, 0, splitParams);
+      const pass = encoder.beginComputePass();
+      pass.setPipeline(r.split);
+      pass.setBindGroup(0, r.splitGroups[level]!);
+      pass.dispatchWorkgroups(Math.ceil((m * features.length) / 64));
+      pass.end();
+      const words = new Uint32Array(await readBack(device, encoder, r.records, m * features.length * RECORD_WORDS * 4));
+
+      const splitting: { slot: number; leftH: number; totalH: number }[] = [];
+      for (let slot = 0; slot < m; slot++) {
+        const node = open[slot]!;
+        const records = features.length ? Array.from(features, (_, j) => decodeRecord(words, slot * features.length + j)) : [];
+        const total = { g: records[0]!.g, h: records[0]!.h };
+        tree.cover[node] = total.h * units.h;
+        const split = depth < params.maxDepth ? await this.decide(r, level, slot, records, features, total, units) : undefined;
+        if (!split) {
+          tree.feature[node] = -1;
+          tree.value[node] = leafWeight(total.g * units.g, total.h * units.h, params.lambda) * params.learningRate;
+          continue;
+        }
+        tree.feature[node] = split.feature;
+        tree.splitBin[node] = split.bin;
+        tree.defaultLeft[node] = split.defaultLeft ? 1 : 0;
+        tree.gain[node] = split.gain;
+        splitting.push({ slot, leftH: split.leftH, totalH: total.h });
+      }
+      if (splitting.length === 0) break;
+
+      for (const node of open) splits.set([tree.feature[node]!, tree.splitBin[node]!, tree.defaultLeft[node]!], 4 * node);
+      device.queue.writeBuffer(this.splits, 0, splits);
+      const next: number[] = [];
+      const pairs = new Uint32Array(splitting.length * 4);
+      slotOfNode.fill(-1);
+      splitting.forEach(({ slot, leftH, totalH }, j) => {
+        const left = 2 * open[slot]! + 1;
+        const small = next.length + (leftH <= totalH - leftH ? 0 : 1);
+        slotOfNode[small === next.length ? left : left + 1] = small;
+        pairs.set([slot, small, small === next.length ? small + 1 : small - 1], 4 * j);
+        next.push(left, left + 1);
+      });
+      device.queue.writeBuffer(this.slots, 0, slotOfNode);
+      device.queue.writeBuffer(r.pairs, 0, pairs);
+      device.queue.writeBuffer(r.subParams, 0, Uint32Array.of(splitting.length, slotBins * 4));
+      const child = 1 - level;
+      encoder = device.createCommandEncoder();
+      const part = encoder.beginComputePass();
+      part.setPipeline(this.partPipeline);
+      for (const shard of this.shards) {
+        part.setBindGroup(0, shard.partGroup);
+        part.dispatchWorkgroups(this.grid().groups);
+      }
+      part.end();
+      encoder.clearBuffer(r.levels[child]!, 0, next.length * slotBytes);
+      this.histogramPass(encoder, r.histGroups[child]!);
+      const sub = encoder.beginComputePass();
+      sub.setPipeline(r.subtract);
+      sub.setBindGroup(0, r.subGroups[level]!);
+      sub.dispatchWorkgroups(Math.ceil((slotBins * 2) / 256), splitting.length);
+      sub.end();
+      level = child;
+      open = next;
+    }
+    const rows = new Int32Array(await readBack(device, device.createCommandEncoder(), this.nodes, n * 4));
+    nodeOfRow.set(rows);
+    return tree;
+  }
+
+  /** The histogram kernel over every shard, into the level buffer the bind groups name. */
+  private histogramPass(encoder: GPUCommandEncoder, groups: GPUBindGroup[]): void {
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(this.histPipeline);
+    this.shards.forEach((shard, s) => {
+      if (shard.count === 0) return;
+      pass.setBindGroup(0, groups[s]!);
+      pass.dispatchWorkgroups(this.grid().groups, shard.count);
+    });
+    pass.end();
+  }
+
+  /**
+   * A node's split from its (node, feature) records, and the hessian units it sends left. A flagged
+   * record (too many near-best boundaries, or a hessian at min_child_weight within f32's error)
+   * sends the CPU to the node's full histogram.
+   */
+  private async decide(
+    r: Resident,
+    level: number,
+    slot: number,
+    records: SplitRecord[],
+    features: Int32Array,
+    total: { g: number; h: number },
+    units: { g: number; h: number },
+  ): Promise<(Split & { leftH: number }) | undefined> {
+    const { layout, matrix, params } = this;
+    if (records.some((rec) => rec.overflow)) {
+      this.fullSearches++;
+      const slotBins = layout.offsets[matrix.features]!;
+      const raw = new Uint32Array(await readBackRange(this.dev, r.levels[level]!, slot * slotBins * 16, slotBins * 16));
+      const hist = new Float64Array(layout.slotSize);
+      for (let x = 0; x < slotBins * 2; x++) hist[x] = (raw[2 * x + 1]! | 0) * 4294967296 + raw[2 * x]!;
+      const split = bestSplit(hist, 0, layout, features, matrix.binCounts, total, units, params);
+      return split && { ...split, leftH: leftHessian(hist, 0, layout, split, matrix.binCounts) };
+    }
+    const split = bestSplitOfCandidates(
+      records.map((rec, j) => ({ feature: features[j]!, gm: rec.gm, hm: rec.hm, candidates: rec.candidates })),
+      total,
+      units,
+      params,
+    );
+    if (!split) return undefined;
+    const rec = records[features.indexOf(split.feature)]!;
+    const at = rec.candidates.find((c) => c.bin === split.bin)!;
+    return { ...split, leftH: at.hl + (split.defaultLeft ? rec.hm : 0) };
   }
 
   /** Uploads each shard's share of the tree's features: (column in shard, first cell in a slot). */
@@ -303,12 +497,27 @@ function slotTotal(hist: Float64Array, slot: number, layout: HistogramLayout, f:
   return { g, h };
 }
 
-/** The hessian units a node's split sends left. */
-function leftHessian(hist: Float64Array, slot: number, layout: HistogramLayout, tree: Tree, node: number, binCounts: Int32Array): number {
-  const f = tree.feature[node]!;
+/** The hessian units a split sends left. */
+function leftHessian(hist: Float64Array, slot: number, layout: HistogramLayout, split: Pick<Split, 'feature' | 'bin' | 'defaultLeft'>, binCounts: Int32Array): number {
+  const f = split.feature;
   const base = slot * layout.slotSize + layout.offsets[f]! * 2;
   let h = 0;
-  for (let b = 0; b <= tree.splitBin[node]!; b++) h += hist[base + 2 * b + 1]!;
-  if (tree.defaultLeft[node] === 1) h += hist[base + 2 * (binCounts[f]! - 1) + 1]!;
+  for (let b = 0; b <= split.bin; b++) h += hist[base + 2 * b + 1]!;
+  if (split.defaultLeft) h += hist[base + 2 * (binCounts[f]! - 1) + 1]!;
   return h;
+}
+
+interface Resident {
+  levels: readonly [GPUBuffer, GPUBuffer];
+  /** Per level buffer, per shard: the histogram kernel writing into that buffer. */
+  histGroups: GPUBindGroup[][];
+  records: GPUBuffer;
+  splitParams: GPUBuffer;
+  splitFeatures: GPUBuffer;
+  split: GPUComputePipeline;
+  splitGroups: GPUBindGroup[];
+  pairs: GPUBuffer;
+  subParams: GPUBuffer;
+  subtract: GPUComputePipeline;
+  subGroups: GPUBindGroup[];
 }

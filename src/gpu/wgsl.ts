@@ -38,3 +38,16 @@ export async function readBack(device: GPUDevice, encoder: GPUCommandEncoder, so
   staging.destroy();
   return out;
 }
+
+/** Reads `bytes` of a buffer from `offset` (both multiples of 4), after the work already submitted. */
+export async function readBackRange(device: GPUDevice, source: GPUBuffer, offset: number, bytes: number): Promise<ArrayBuffer> {
+  const staging = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const encoder = device.createCommandEncoder();
+  encoder.copyBufferToBuffer(source, offset, staging, 0, bytes);
+  device.queue.submit([encoder.finish()]);
+  await staging.mapAsync(GPUMapMode.READ);
+  const out = staging.getMappedRange().slice(0);
+  staging.unmap();
+  staging.destroy();
+  return out;
+}

@@ -12,6 +12,10 @@ import { createRandom } from '../../../src/core/models/random.ts';
 import { openGpuDevice, type GpuDevice } from '../../../src/gpu/device.ts';
 import { gpuGrower, type GpuTreeGrower } from '../../../src/gpu/gbdt-grower.ts';
 import { predictGbdtOnGpu } from '../../../src/gpu/predict-gbdt.ts';
+import { decodeRecord, RECORD_WORDS, SPLIT_WGSL, splitCandidatesReference } from '../../../src/gpu/split-kernel.ts';
+import { readBack, storage, uniform } from '../../../src/gpu/wgsl.ts';
+import { bestSplit, bestSplitOfCandidates } from '../../../src/core/models/gbdt/split-search.ts';
+import { tableFromArrays } from 'apache-arrow';
 import { DATASETS, loadPath } from '../helpers.ts';
 import { binned, syntheticTable } from '../models/synthetic.ts';
 
@@ -127,6 +131,92 @@ describe('WebGPU GBDT kernels against their CPU references', () => {
       }
     }
   }, 120_000);
+
+  it('split search: the kernel keeps what its f32 reference keeps, and the f64 choice among them is bestSplit\'s', async () => {
+    // Root histograms of real gradients (NSL-KDD, first round: g = p − y at the base margin).
+    const { matrix, y } = nsl;
+    const layout = histogramLayout(matrix);
+    const features = Int32Array.from({ length: matrix.features }, (_, f) => f);
+    const slots = 3;
+    const hist = new Float64Array(layout.slotSize * slots);
+    const units = { g: 2 ** -16, h: 2 ** -17 };
+    for (let s = 0; s < slots; s++) {
+      const random = createRandom(s);
+      const gl = Float64Array.from(y, (c) => (c === 1 ? -30000 : 20000) + Math.floor(random.next() * 4000));
+      const hl = Float64Array.from(y, () => 16000 + Math.floor(random.next() * 3));
+      const one = new Float64Array(layout.slotSize);
+      buildRootHistogram(matrix, layout, features, gl, hl, one);
+      hist.set(one, s * layout.slotSize);
+    }
+    const params = { lambda: 1, minChildWeight: 1, gamma: 0 };
+    // The kernel alone, over a level buffer in its 64-bit layout.
+    const device = gpu.device;
+    const slotBins = layout.offsets[matrix.features]!;
+    const words = new Uint32Array(slots * slotBins * 4);
+    for (let x = 0; x < slots * slotBins * 2; x++) {
+      const v = hist[x]!;
+      const hi = Math.floor(v / 4294967296);
+      words[2 * x] = v - hi * 4294967296;
+      words[2 * x + 1] = hi >>> 0;
+    }
+    const level = storage(device, words.byteLength, 'level');
+    device.queue.writeBuffer(level, 0, words);
+    const listed = new Uint32Array(matrix.features * 2);
+    features.forEach((f) => listed.set([layout.offsets[f]!, matrix.binCounts[f]!], 2 * f));
+    const featureBuffer = storage(device, listed.byteLength, 'features');
+    device.queue.writeBuffer(featureBuffer, 0, listed);
+    const records = storage(device, slots * matrix.features * RECORD_WORDS * 4, 'records', GPUBufferUsage.COPY_SRC);
+    const paramBuffer = uniform(device, 8, 'params');
+    const raw = new ArrayBuffer(32);
+    new Uint32Array(raw).set([slots, matrix.features, slotBins, 0]);
+    new Float32Array(raw).set([params.lambda, params.minChildWeight, units.g, units.h], 4);
+    device.queue.writeBuffer(paramBuffer, 0, raw);
+    const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: SPLIT_WGSL }), entryPoint: 'main' } });
+    const encoder = device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [paramBuffer, level, featureBuffer, records].map((buffer, binding) => ({ binding, resource: { buffer } })) }));
+    pass.dispatchWorkgroups(Math.ceil((slots * matrix.features) / 64));
+    pass.end();
+    const out = new Uint32Array(await readBack(device, encoder, records, slots * matrix.features * RECORD_WORDS * 4));
+    for (const b of [level, featureBuffer, records, paramBuffer]) b.destroy();
+    let kept = 0;
+    for (let s = 0; s < slots; s++) {
+      const recs = Array.from(features, (f) => {
+        const gpuRecord = decodeRecord(out, s * matrix.features + f);
+        const reference = splitCandidatesReference(hist, s * layout.slotSize + layout.offsets[f]! * 2, matrix.binCounts[f]!, params, units);
+        expect(gpuRecord).toEqual(reference);
+        kept += reference.candidates.length;
+        return { feature: f, gm: reference.gm, hm: reference.hm, candidates: reference.candidates };
+      });
+      const total = { g: recs.length ? decodeRecord(out, s * matrix.features).g : 0, h: decodeRecord(out, s * matrix.features).h };
+      const full = bestSplit(hist, s, layout, features, matrix.binCounts, total, units, params);
+      expect(full).toBeDefined();
+      expect(bestSplitOfCandidates(recs, total, units, params)).toEqual(full);
+    }
+    expect(kept).toBeGreaterThan(slots * 10);
+  }, 60_000);
+
+  it('near-ties beyond the kernel\'s candidates go to a full search on the CPU, with the same trees', async () => {
+    // `tie` is noise with one row of each class per value: at the root (p = 0.5) every boundary
+    // scores the same, far more than fit a record. `signal` carries the label.
+    const n = 2000;
+    const y = Int32Array.from({ length: n }, (_, i) => i % 2);
+    const signal = Float64Array.from({ length: n }, (_, i) => y[i]! * 40 + ((i * 7919) % 60));
+    const tie = Float64Array.from({ length: n }, (_, i) => Math.floor(i / 2) % 40);
+    const table = tableFromArrays({ tie, signal });
+    const binning = fitBinning(table, { columns: ['tie', 'signal'], maxBins: 64 });
+    const matrix = applyBinning(table, binning);
+    const options = { train: { matrix, y }, classes: ['no', 'yes'], binning, params: { rounds: 4, maxDepth: 3 } };
+    const grower = gpuGrower(gpu);
+    let made: GpuTreeGrower | undefined;
+    const model = await trainGbdt({
+      ...options,
+      grower: async (m, p) => (made = (await grower(m, p)) as GpuTreeGrower),
+    });
+    expect(made!.fullSearches).toBeGreaterThan(0);
+    sameTrees(await trainGbdt(options), model);
+  }, 60_000);
 
   it('a device lost mid-training finishes on the CPU with the same trees, and says so', async () => {
     const own = await openGpuDevice(await nodeGpu());

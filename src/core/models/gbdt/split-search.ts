@@ -34,12 +34,7 @@ export function bestSplit(
   units: { g: number; h: number },
   params: SplitParams,
 ): Split | undefined {
-  const { lambda, minChildWeight } = params;
-  const G = total.g * units.g;
-  const H = total.h * units.h;
-  const parent = score(G, H, lambda);
-  let best: Split | undefined;
-  let bestGain = Math.max(params.gamma, MIN_GAIN);
+  const search = new Search(total, units, params);
   const slotBase = slot * layout.slotSize;
   for (let j = 0; j < features.length; j++) {
     const f = features[j]!;
@@ -52,22 +47,72 @@ export function bestSplit(
     for (let b = 0; b < missing; b++) {
       gl += hist[base + 2 * b]!;
       hl += hist[base + 2 * b + 1]!;
-      for (let side = 0; side < 2; side++) {
-        // side 0: missing left; side 1: missing right. Sums stay integers until here.
-        const gL = (side === 0 ? gl + gm : gl) * units.g;
-        const hL = (side === 0 ? hl + hm : hl) * units.h;
-        const gR = G - gL;
-        const hR = H - hL;
-        if (hL < minChildWeight || hR < minChildWeight || hL <= 0 || hR <= 0) continue;
-        const gain = score(gL, hL, lambda) + score(gR, hR, lambda) - parent;
-        if (gain > bestGain) {
-          bestGain = gain;
-          best = { gain, feature: f, bin: b, defaultLeft: side === 0 };
-        }
+      search.boundary(f, b, gl, hl, gm, hm);
+    }
+  }
+  return search.best;
+}
+
+/** A bin boundary of one feature with its exact unit sums: real bins 0 … `bin` (the missing bin apart). */
+export interface SplitCandidate {
+  bin: number;
+  gl: number;
+  hl: number;
+}
+
+/**
+ * `bestSplit` over given boundaries only: each feature's candidates (bins ascending) with the
+ * feature's missing-bin sums. When the candidates include every boundary that could win (the GPU's
+ * split-search kernel keeps all within a margin of each feature's best f32 gain), this is the same
+ * split as `bestSplit` on the full histogram: the same arithmetic, in the same order.
+ */
+export function bestSplitOfCandidates(
+  features: readonly { feature: number; gm: number; hm: number; candidates: readonly SplitCandidate[] }[],
+  total: { g: number; h: number },
+  units: { g: number; h: number },
+  params: SplitParams,
+): Split | undefined {
+  const search = new Search(total, units, params);
+  for (const { feature, gm, hm, candidates } of features) for (const c of candidates) search.boundary(feature, c.bin, c.gl, c.hl, gm, hm);
+  return search.best;
+}
+
+/** The running best over boundaries met in order: lower feature, lower bin, missing left first. */
+class Search {
+  best: Split | undefined;
+  private bestGain: number;
+  private readonly G: number;
+  private readonly H: number;
+  private readonly parent: number;
+
+  constructor(
+    total: { g: number; h: number },
+    private readonly units: { g: number; h: number },
+    private readonly params: SplitParams,
+  ) {
+    this.G = total.g * units.g;
+    this.H = total.h * units.h;
+    this.parent = score(this.G, this.H, params.lambda);
+    this.bestGain = Math.max(params.gamma, MIN_GAIN);
+  }
+
+  boundary(f: number, b: number, gl: number, hl: number, gm: number, hm: number): void {
+    const { units, G, H } = this;
+    const { lambda, minChildWeight } = this.params;
+    for (let side = 0; side < 2; side++) {
+      // side 0: missing left; side 1: missing right. Sums stay integers until here.
+      const gL = (side === 0 ? gl + gm : gl) * units.g;
+      const hL = (side === 0 ? hl + hm : hl) * units.h;
+      const gR = G - gL;
+      const hR = H - hL;
+      if (hL < minChildWeight || hR < minChildWeight || hL <= 0 || hR <= 0) continue;
+      const gain = score(gL, hL, lambda) + score(gR, hR, lambda) - this.parent;
+      if (gain > this.bestGain) {
+        this.bestGain = gain;
+        this.best = { gain, feature: f, bin: b, defaultLeft: side === 0 };
       }
     }
   }
-  return best;
 }
 
 function score(g: number, h: number, lambda: number): number {
