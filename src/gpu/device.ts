@@ -9,6 +9,8 @@ export interface GpuDevice {
   adapterObject: GPUAdapter;
   /** What the user sees: vendor, architecture and driver, e.g. "google swiftshader (SwiftShader driver 5.0.0)". */
   adapter: string;
+  /** A software adapter (SwiftShader, llvmpipe): exact, but each invocation costs much more. */
+  software: boolean;
   /** The largest storage buffer one binding may hold, in bytes. */
   maxBinding: number;
   /** Set once the device is lost; every later use must go to the CPU. */
@@ -38,6 +40,7 @@ export async function openGpuDevice(gpu: GPU | undefined): Promise<GpuDevice> {
     gpu,
     adapterObject: adapter,
     adapter: describeAdapter(adapter.info),
+    software: isSoftware(adapter.info),
     maxBinding: Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize),
     lost: undefined,
     error: undefined,
@@ -49,6 +52,11 @@ export async function openGpuDevice(gpu: GPU | undefined): Promise<GpuDevice> {
     out.error ??= (event as GPUUncapturedErrorEvent).error.message;
   });
   return out;
+}
+
+function isSoftware(info: GPUAdapterInfo): boolean {
+  const fallback = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  return fallback || /swiftshader|llvmpipe|lavapipe|software/i.test(`${info.vendor} ${info.architecture} ${info.description} ${info.device}`);
 }
 
 function describeAdapter(info: GPUAdapterInfo): string {

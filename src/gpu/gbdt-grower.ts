@@ -6,7 +6,7 @@ import type { Quantised } from '../core/models/gbdt/quantise.ts';
 import { bestSplit, bestSplitOfCandidates, leafWeight, type Split } from '../core/models/gbdt/split-search.ts';
 import type { GbdtParams, Tree } from '../core/models/gbdt/types.ts';
 import type { GpuDevice } from './device.ts';
-import { HISTOGRAM_WGSL, PARTITION_WGSL } from './histogram-kernel.ts';
+import { featuresPerInvocation, HISTOGRAM_WGSL, PARTITION_WGSL } from './histogram-kernel.ts';
 import { decodeRecord, RECORD_WORDS, SPLIT_WGSL, SUBTRACT_WGSL, type SplitRecord } from './split-kernel.ts';
 import { gridX, padded, readBack, readBackRange, storage, uniform } from './wgsl.ts';
 
@@ -55,6 +55,8 @@ class GpuTreeGrower implements TreeGrower {
   private fallback: TreeGrower | undefined;
   private fellBack: string | undefined;
   private readonly buffers: GPUBuffer[] = [];
+  /** Features each histogram invocation adds (see `featuresPerInvocation`). */
+  private readonly perInvocation: number;
   /** Nodes whose split the CPU searched on the full histogram (flagged split records). */
   fullSearches = 0;
   /** The device-resident level loop's buffers, when a whole level fits one binding. */
@@ -68,6 +70,7 @@ class GpuTreeGrower implements TreeGrower {
     const n = matrix.rows;
     this.dev = gpu.device;
     this.layout = histogramLayout(matrix);
+    this.perInvocation = featuresPerInvocation(matrix.rows, matrix.features, gpu.software);
     this.heap = 2 ** (params.maxDepth + 1) - 1;
     if (n * 8 > gpu.maxBinding) throw new Error(`${n} rows need ${n * 8} bytes of gradients, over this GPU's binding limit of ${gpu.maxBinding}`);
     if (this.layout.offsets[matrix.features]! * 16 > gpu.maxBinding) throw new Error(`one histogram slot exceeds this GPU's binding limit of ${gpu.maxBinding} bytes`);
@@ -96,7 +99,7 @@ class GpuTreeGrower implements TreeGrower {
         end,
         bins,
         features: own(storage(device, (end - first) * 8, 'features')),
-        histParams: own(uniform(device, 4, 'histogram params')),
+        histParams: own(uniform(device, 5, 'histogram params')),
         partParams,
         partGroup: device.createBindGroup({
           layout: this.partPipeline.getBindGroupLayout(0),
@@ -384,7 +387,7 @@ class GpuTreeGrower implements TreeGrower {
     this.shards.forEach((shard, s) => {
       if (shard.count === 0) return;
       pass.setBindGroup(0, groups[s]!);
-      pass.dispatchWorkgroups(this.grid().groups, shard.count);
+      pass.dispatchWorkgroups(this.grid().groups, Math.ceil(shard.count / this.perInvocation));
     });
     pass.end();
   }
@@ -432,7 +435,11 @@ class GpuTreeGrower implements TreeGrower {
       for (const f of features) if (f >= shard.first && f < shard.end) list.push(f - shard.first, this.layout.offsets[f]!);
       shard.count = list.length / 2;
       if (shard.count > 0) this.dev.queue.writeBuffer(shard.features, 0, Uint32Array.from(list));
-      this.dev.queue.writeBuffer(shard.histParams, 0, Uint32Array.of(this.matrix.rows, shard.count, this.layout.offsets[this.matrix.features]!, this.grid().stride));
+      this.dev.queue.writeBuffer(
+        shard.histParams,
+        0,
+        Uint32Array.of(this.matrix.rows, shard.count, this.layout.offsets[this.matrix.features]!, this.grid().stride, this.perInvocation),
+      );
     }
   }
 
@@ -457,7 +464,7 @@ class GpuTreeGrower implements TreeGrower {
       for (const shard of this.shards) {
         if (shard.count === 0) continue;
         pass.setBindGroup(0, shard.histGroup!);
-        pass.dispatchWorkgroups(this.grid().groups, shard.count);
+        pass.dispatchWorkgroups(this.grid().groups, Math.ceil(shard.count / this.perInvocation));
       }
       pass.end();
       const raw = await readBack(this.dev, enc, this.hist!, bytes);

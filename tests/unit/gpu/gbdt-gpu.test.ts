@@ -81,6 +81,8 @@ describe('WebGPU GBDT kernels against their CPU references', () => {
     const gpuModel = await trainGbdt({ ...options, grower: gpuGrower(gpu) });
     expect(gpuModel.device).toBe(gpu.adapter);
     sameTrees(cpu, gpuModel);
+    // As a hardware adapter would run it: one feature per histogram invocation, not all of them.
+    sameTrees(cpu, await trainGbdt({ ...options, grower: gpuGrower({ ...gpu, software: false }) }));
     const grower = await gpuGrower(gpu)(matrix, gpuModel.params);
     const nodeOfRow = new Int32Array(matrix.rows);
     const q = { g: Int32Array.from(y, (c) => (c === 1 ? -3000 : 2000)), h: new Int32Array(matrix.rows).fill(4000), gUnit: 2 ** -12, hUnit: 2 ** -12 };
