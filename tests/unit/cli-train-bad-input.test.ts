@@ -6,9 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { fixture } from './helpers.ts';
 
 const BIN = new URL('../../bin/workbench.mjs', import.meta.url).pathname;
-const train = (file: string, model: string) => {
+const train = (file: string, model: string, device = 'cpu') => {
   const out = mkdtempSync(join(tmpdir(), 'bad-'));
-  const r = spawnSync(process.execPath, [BIN, 'train', '--train', file, '--test', file, '--label', 'y', '--model', model, '--rounds', '5', '--trees', '5', '--out', out], { encoding: 'utf8', timeout: 60_000 });
+  const args = ['train', '--train', file, '--test', file, '--label', 'y', '--model', model, '--rounds', '5', '--trees', '5', '--device', device, '--out', out];
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
   return { ...r, out };
 };
 
@@ -36,4 +37,23 @@ describe('train on bad input: a clear message or a documented result, never NaN 
       expect(u.test.rows).toBe(3);
     });
   }
+
+  it('gbdt on the GPU: the same refusals, and the same predictions as the CPU where it trains', () => {
+    expect(train(fixture('bad-gpu.csv', 'x,y\n1,a\n'), 'gbdt', 'gpu').stderr).toMatch(/single class \("a"\)/);
+    for (const [name, content] of [
+      ['nan-gpu.csv', 'x,z,y\nNaN,,a\nInfinity,,b\n-inf,,a\nNaN,,b\n'],
+      ['few-gpu.csv', 'x,w,y\n1,p,a\n2,q,b\n3,p,b\n4,,a\n5,q,b\n'],
+    ] as const) {
+      const file = fixture(name, content);
+      const [cpu, gpu] = [train(file, 'gbdt'), train(file, 'gbdt', 'gpu')];
+      expect(gpu.status, gpu.stderr).toBe(0);
+      expect(JSON.parse(readFileSync(join(gpu.out, 'metrics.json'), 'utf8')).device).not.toBe('cpu');
+      const rows = (r: { out: string }) => readFileSync(join(r.out, 'predictions.csv'), 'utf8').trimEnd().split('\n').map((l) => l.split(','));
+      const [a, b] = [rows(cpu), rows(gpu)];
+      a.slice(1).forEach((row, i) => {
+        expect(b[i + 1]![1]).toBe(row[1]);
+        row.slice(2).forEach((p, k) => expect(Math.abs(Number(p) - Number(b[i + 1]![k + 2]))).toBeLessThanOrEqual(1e-5));
+      });
+    }
+  });
 });
