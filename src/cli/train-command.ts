@@ -88,6 +88,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
       classes,
       fit_seconds: fitted.fitSeconds,
       device: fitted.device,
+      gpu: gpu && { adapter: gpu.adapter, software: gpu.gpu.software, max_storage_binding_bytes: gpu.gpu.maxBinding },
       model,
       params:
         fitted.model.kind === 'logistic'

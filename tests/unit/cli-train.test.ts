@@ -84,6 +84,9 @@ describe('npx workbench train', () => {
     const gpu = run('gpu');
     expect(gpu.r.stderr).toMatch(/^GPU: \S/m);
     expect(gpu.metrics.device).not.toBe('cpu');
+    expect(gpu.metrics.gpu).toMatchObject({ adapter: gpu.metrics.device, software: true });
+    expect(gpu.metrics.gpu.max_storage_binding_bytes).toBeGreaterThan(2 ** 20);
+    expect(cpu.metrics.gpu).toBeUndefined();
     expect(gpu.r.stdout).toContain(gpu.metrics.device);
     expect(gpu.rows).toHaveLength(cpu.rows.length);
     let worst = 0;
