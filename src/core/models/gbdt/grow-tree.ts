@@ -1,5 +1,5 @@
 import type { FeatureMatrix } from '../binning/types.ts';
-import { buildHistograms, buildRootHistogram, subtractHistogram, type HistogramLayout } from './histogram.ts';
+import { serialHistogramBuilder, type BinnedColumns, type HistogramBuilder, type HistogramLayout } from './histogram.ts';
 import type { Quantised } from './quantise.ts';
 import { bestSplit, leafWeight, type SplitParams } from './split-search.ts';
 import type { Tree } from './types.ts';
@@ -9,22 +9,80 @@ export interface GrowParams extends SplitParams {
   learningRate: number;
 }
 
-/** Buffers reused across trees: two levels of histograms and per-row scratch. */
-export interface GrowScratch {
-  hist: [Float64Array, Float64Array];
-  rows: Int32Array;
-  slotOfRow: Int32Array;
-  gl: Float64Array;
-  hl: Float64Array;
+/** Where the scratch arrays live: the heap, or shared memory that helper threads also see. */
+export interface ScratchAllocator {
+  float64(length: number): Float64Array;
+  int32(length: number): Int32Array;
 }
 
-export function createScratch(n: number): GrowScratch {
+export const heapAllocator: ScratchAllocator = {
+  float64: (length) => new Float64Array(length),
+  int32: (length) => new Int32Array(length),
+};
+
+/**
+ * Buffers reused across trees: two levels of histograms; the active rows grouped by node (one
+ * contiguous segment per node, rows ascending) with their quantised g and h in the same order;
+ * and room for the rows that go right while a segment is partitioned.
+ */
+export interface GrowScratch extends RowLists {
+  hist: [Float64Array, Float64Array];
+  allocate: ScratchAllocator;
+}
+
+/** The row list with its gradients, and room for the rows going right while it is partitioned. */
+export interface RowLists {
+  rows: Int32Array;
+  gl: Float64Array;
+  hl: Float64Array;
+  spareRows: Int32Array;
+  spareG: Float64Array;
+  spareH: Float64Array;
+}
+
+/**
+ * The row loops of a tree, which a caller may spread over threads (src/workers/histogram-pool.ts)
+ * while growTree stays one piece of code: histograms, and partitioning each level's rows.
+ */
+export interface LevelWork extends HistogramBuilder {
+  /**
+   * Splits segments of the row list stably into [rows going left][rows going right], rows, gl and
+   * hl together. `splits` holds `count` sextuples (start, end, feature, split bin, missing bin,
+   * missing goes left 0/1); the right child's start comes back in mids[j].
+   */
+  partition(lists: RowLists, splits: Int32Array, count: number, mids: Int32Array): void;
+}
+
+/** The row loops on one thread. */
+export function serialLevelWork(matrix: BinnedColumns, layout: HistogramLayout): LevelWork {
+  const goesLeft = new Uint8Array(256);
   return {
-    hist: [new Float64Array(0), new Float64Array(0)],
-    rows: new Int32Array(n),
-    slotOfRow: new Int32Array(n),
-    gl: new Float64Array(n),
-    hl: new Float64Array(n),
+    ...serialHistogramBuilder(matrix, layout),
+    partition: (lists, splits, count, mids) => {
+      for (let j = 0; j < count; j++) {
+        const start = splits[6 * j]!;
+        const end = splits[6 * j + 1]!;
+        const mid = start + partitionRows(matrix, lists, splits, j, start, end, goesLeft);
+        const right = end - mid;
+        lists.rows.set(lists.spareRows.subarray(start, start + right), mid);
+        lists.gl.set(lists.spareG.subarray(start, start + right), mid);
+        lists.hl.set(lists.spareH.subarray(start, start + right), mid);
+        mids[j] = mid;
+      }
+    },
+  };
+}
+
+export function createScratch(n: number, allocate: ScratchAllocator = heapAllocator): GrowScratch {
+  return {
+    hist: [allocate.float64(0), allocate.float64(0)],
+    rows: allocate.int32(n),
+    gl: allocate.float64(n),
+    hl: allocate.float64(n),
+    spareRows: allocate.int32(n),
+    spareG: allocate.float64(n),
+    spareH: allocate.float64(n),
+    allocate,
   };
 }
 
@@ -40,12 +98,20 @@ export function emptyTree(maxDepth: number): Tree {
   };
 }
 
+/** An open node and its segment [start, end) of the row list. */
+interface Segment {
+  node: number;
+  start: number;
+  end: number;
+}
+
 /**
  * Grows one tree depth-wise. Each level: decide every open node's split from its histogram,
- * partition the rows, build the histograms of the smaller child of each split in one pass over
- * their rows, and get each larger child by subtraction from its parent. `active` marks the rows
- * whose gradients enter the histograms (sampled, and not both zero); `nodeOfRow` comes back
- * holding every row's leaf, active or not.
+ * partition the rows of each splitting node into its children's segments, build the histograms of
+ * the smaller child of each split (one pass over their segments), and get each larger child by
+ * subtraction from its parent. `active` marks the rows whose gradients enter the histograms
+ * (sampled, and not both zero); `nodeOfRow` comes back holding every row's leaf, active or not.
+ * `work` runs the row loops (one thread unless given).
  */
 export function growTree(
   matrix: FeatureMatrix,
@@ -56,32 +122,44 @@ export function growTree(
   params: GrowParams,
   scratch: GrowScratch,
   nodeOfRow: Int32Array,
+  work: LevelWork = serialLevelWork(matrix, layout),
 ): Tree {
   const n = matrix.rows;
   const tree = emptyTree(params.maxDepth);
   const units = { g: q.gUnit, h: q.hUnit };
-  const activeCount = new Int32Array(tree.feature.length);
-  nodeOfRow.fill(0);
+  const { slotSize } = layout;
+  const { rows, gl, hl } = scratch;
 
-  let open = [0];
-  let hist = take(scratch, 0, layout.slotSize);
-  hist.fill(0, 0, layout.slotSize);
+  // The root reads every row in order (an inactive row adds g = h = 0); then the active rows are
+  // packed, in place, into the root's segment.
   for (let i = 0; i < n; i++) {
     const on = active[i] === 1;
-    scratch.gl[i] = on ? q.g[i]! : 0;
-    scratch.hl[i] = on ? q.h[i]! : 0;
+    gl[i] = on ? q.g[i]! : 0;
+    hl[i] = on ? q.h[i]! : 0;
   }
-  buildRootHistogram(matrix, layout, features, scratch.gl, scratch.hl, hist);
+  let hist = take(scratch, 0, slotSize);
+  hist.fill(0, 0, slotSize);
+  work.buildRoot(features, gl, hl, hist);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    if (active[i] !== 1) continue;
+    rows[m] = i;
+    gl[m] = gl[i]!;
+    hl[m] = hl[i]!;
+    m++;
+  }
 
+  let open: Segment[] = [{ node: 0, start: 0, end: m }];
   for (let depth = 0; open.length > 0; depth++) {
     const splitting: number[] = [];
-    open.forEach((node, slot) => {
+    open.forEach(({ node, start, end }, slot) => {
       const total = slotTotal(hist, slot, layout, features[0]!, matrix.binCounts);
       tree.cover[node] = total.h * units.h;
       const split = depth < params.maxDepth ? bestSplit(hist, slot, layout, features, matrix.binCounts, total, units, params) : undefined;
       if (!split) {
         tree.feature[node] = -1;
         tree.value[node] = leafWeight(total.g * units.g, total.h * units.h, params.lambda) * params.learningRate;
+        for (let k = start; k < end; k++) nodeOfRow[rows[k]!] = node;
         return;
       }
       tree.feature[node] = split.feature;
@@ -92,70 +170,78 @@ export function growTree(
     });
     if (splitting.length === 0) break;
 
-    partition(matrix, tree, active, nodeOfRow, activeCount);
-
-    // Children of the j-th splitting node take slots 2j (left) and 2j + 1 (right).
-    const next: number[] = [];
-    const slotOfNode = new Map<number, number>();
-    const smallSlots: number[] = [];
-    for (const slot of splitting) {
-      const node = open[slot]!;
-      const left = 2 * node + 1;
-      const right = left + 1;
-      slotOfNode.set(left, next.length).set(right, next.length + 1);
-      smallSlots.push(next.length + (activeCount[left]! <= activeCount[right]! ? 0 : 1));
-      next.push(left, right);
-    }
-    const built = new Int32Array(tree.feature.length).fill(-1);
-    for (const s of smallSlots) built[next[s]!] = s;
-    const nextHist = take(scratch, (depth + 1) % 2, next.length * layout.slotSize);
-    for (const s of smallSlots) nextHist.fill(0, s * layout.slotSize, (s + 1) * layout.slotSize);
-    // The list is grouped by slot (a counting sort), rows ascending within a slot: the scattered
-    // adds then stay inside one node's histogram at a time, which is about 2× faster.
-    const cursor = new Int32Array(next.length);
-    let m = 0;
-    for (const s of smallSlots) {
-      cursor[s] = m;
-      m += activeCount[next[s]!]!;
-    }
-    const { rows, slotOfRow, gl, hl } = scratch;
-    const { g: gq, h: hq } = q;
-    for (let i = 0; i < n; i++) {
-      const s = built[nodeOfRow[i]!]!;
-      if (s < 0 || !active[i]) continue;
-      const k = cursor[s]!++;
-      rows[k] = i;
-      slotOfRow[k] = s;
-      gl[k] = gq[i]!;
-      hl[k] = hq[i]!;
-    }
-    buildHistograms(matrix, layout, features, scratch.rows, scratch.slotOfRow, scratch.gl, scratch.hl, m, nextHist);
-    splitting.forEach((parentSlot, j) => {
-      const small = smallSlots[j]!;
-      const big = small % 2 === 0 ? small + 1 : small - 1;
-      subtractHistogram(nextHist, hist, parentSlot, small, big, layout.slotSize);
+    // Children of the j-th splitting node take slots 2j (left) and 2j + 1 (right). The smaller
+    // (fewer active rows, left on a tie) is built from its rows and the other is the parent minus
+    // it: `built` lists (small slot, start, end, parent slot) per split.
+    const splits = new Int32Array(6 * splitting.length);
+    splitting.forEach((slot, j) => {
+      const { node, start, end } = open[slot]!;
+      const f = tree.feature[node]!;
+      splits.set([start, end, f, tree.splitBin[node]!, matrix.binCounts[f]! - 1, tree.defaultLeft[node]!], 6 * j);
     });
+    const mids = new Int32Array(splitting.length);
+    work.partition(scratch, splits, splitting.length, mids);
+    const next: Segment[] = [];
+    const built = new Int32Array(4 * splitting.length);
+    splitting.forEach((slot, j) => {
+      const { node, start, end } = open[slot]!;
+      const mid = mids[j]!;
+      next.push({ node: 2 * node + 1, start, end: mid }, { node: 2 * node + 2, start: mid, end });
+      const leftIsSmall = mid - start <= end - mid;
+      built.set([leftIsSmall ? 2 * j : 2 * j + 1, leftIsSmall ? start : mid, leftIsSmall ? mid : end, slot], 4 * j);
+    });
+    const nextHist = take(scratch, depth + 1, next.length * slotSize);
+    work.buildLevel(features, rows, gl, hl, built, splitting.length, nextHist, hist);
     open = next;
     hist = nextHist;
   }
+  if (m < n) for (let i = 0; i < n; i++) if (active[i] !== 1) nodeOfRow[i] = leafOf(matrix, tree, i);
   return tree;
 }
 
-/** Moves every row at a node that just split to its child, counting active rows per child. */
-function partition(matrix: FeatureMatrix, tree: Tree, active: Uint8Array, nodeOfRow: Int32Array, counts: Int32Array): void {
-  const n = matrix.rows;
-  const { bins, binCounts } = matrix;
-  const { feature, splitBin, defaultLeft } = tree;
-  for (let i = 0; i < n; i++) {
-    const node = nodeOfRow[i]!;
-    const f = feature[node]!;
-    if (f < 0) continue;
-    const b = bins[f * n + i]!;
-    const left = b === binCounts[f]! - 1 ? defaultLeft[node] === 1 : b <= splitBin[node]!;
-    const child = 2 * node + (left ? 1 : 2);
-    nodeOfRow[i] = child;
-    counts[child]! += active[i]!;
+/**
+ * Partitions rows[start … end) by the split in sextuple j of `splits` (as LevelWork.partition), stably:
+ * rows going left are packed in place from `start`, rows going right go to the spare lists from
+ * `start`. Returns how many went left. Every row is written to both sides and one cursor moves, by
+ * a table lookup (`goesLeft`, 256 bytes of scratch): no branch on the split, which the CPU cannot
+ * predict.
+ */
+export function partitionRows(matrix: BinnedColumns, lists: RowLists, splits: Int32Array, j: number, start: number, end: number, goesLeft: Uint8Array): number {
+  const { rows, gl, hl, spareRows, spareG, spareH } = lists;
+  const column = splits[6 * j + 2]! * matrix.rows;
+  const splitBin = splits[6 * j + 3]!;
+  const missing = splits[6 * j + 4]!;
+  for (let b = 0; b <= missing; b++) goesLeft[b] = b === missing ? splits[6 * j + 5]! : b <= splitBin ? 1 : 0;
+  const bins = matrix.bins;
+  let w = start;
+  let r = start;
+  for (let k = start; k < end; k++) {
+    const i = rows[k]!;
+    const g = gl[k]!;
+    const h = hl[k]!;
+    const left = goesLeft[bins[column + i]!]!;
+    rows[w] = i;
+    gl[w] = g;
+    hl[w] = h;
+    spareRows[r] = i;
+    spareG[r] = g;
+    spareH[r] = h;
+    w += left;
+    r += 1 - left;
   }
+  return w - start;
+}
+
+/** The leaf a row reaches (for the rows outside every segment: not sampled, or g = h = 0). */
+function leafOf(matrix: FeatureMatrix, tree: Tree, i: number): number {
+  const n = matrix.rows;
+  let node = 0;
+  for (let f = tree.feature[0]!; f >= 0; f = tree.feature[node]!) {
+    const b = matrix.bins[f * n + i]!;
+    const left = b === matrix.binCounts[f]! - 1 ? tree.defaultLeft[node] === 1 : b <= tree.splitBin[node]!;
+    node = 2 * node + (left ? 1 : 2);
+  }
+  return node;
 }
 
 /** A node's gradient and hessian unit sums: the sum over any one feature's bins (all features agree). */
@@ -173,6 +259,6 @@ function slotTotal(hist: Float64Array, slot: number, layout: HistogramLayout, f:
 /** Histogram buffer `level % 2`, grown when too small (levels alternate between the two). */
 function take(scratch: GrowScratch, level: number, size: number): Float64Array {
   const i = level % 2 === 0 ? 0 : 1;
-  if (scratch.hist[i].length < size) scratch.hist[i] = new Float64Array(Math.max(size, scratch.hist[i].length * 2));
+  if (scratch.hist[i].length < size) scratch.hist[i] = scratch.allocate.float64(Math.max(size, scratch.hist[i].length * 2));
   return scratch.hist[i];
 }

@@ -11,6 +11,9 @@ export interface HistogramLayout {
   slotSize: number;
 }
 
+/** What the histogram loops read of a matrix (a helper thread gets just these, in shared memory). */
+export type BinnedColumns = Pick<FeatureMatrix, 'rows' | 'bins'>;
+
 export function histogramLayout(matrix: FeatureMatrix): HistogramLayout {
   const offsets = new Int32Array(matrix.features + 1);
   for (let f = 0; f < matrix.features; f++) offsets[f + 1] = offsets[f]! + matrix.binCounts[f]!;
@@ -23,7 +26,7 @@ export function histogramLayout(matrix: FeatureMatrix): HistogramLayout {
  * rows' quantised gradients in list order, so the inner loop reads them sequentially.
  */
 export function buildHistograms(
-  matrix: FeatureMatrix,
+  matrix: BinnedColumns,
   layout: HistogramLayout,
   features: Int32Array,
   rows: Int32Array,
@@ -90,7 +93,7 @@ export function buildHistograms(
  * count carry g = h = 0). Sequential reads make this about twice as fast per row as the general
  * build, and the root is half of all histogram work.
  */
-export function buildRootHistogram(matrix: FeatureMatrix, layout: HistogramLayout, features: Int32Array, gl: Float64Array, hl: Float64Array, hist: Float64Array): void {
+export function buildRootHistogram(matrix: BinnedColumns, layout: HistogramLayout, features: Int32Array, gl: Float64Array, hl: Float64Array, hist: Float64Array): void {
   const n = matrix.rows;
   const bins = matrix.bins;
   let j = 0;
@@ -127,6 +130,135 @@ export function buildRootHistogram(matrix: FeatureMatrix, layout: HistogramLayou
       const p = o + (bins[c + i]! << 1);
       hist[p]! += gl[i]!;
       hist[p + 1]! += hl[i]!;
+    }
+  }
+}
+
+/**
+ * The row loops of a tree's histograms, behind one seam so that a caller can spread them over
+ * threads (src/workers/histogram-pool.ts splits the features) while growTree stays one piece of code.
+ * Any split of the work gives the same cells: they are exact integer sums.
+ */
+export interface HistogramBuilder {
+  /** The root's histogram into slot 0 of `hist` (zeroed): every row in order, gl / hl indexed by row. */
+  buildRoot(features: Int32Array, gl: Float64Array, hl: Float64Array, hist: Float64Array): void;
+  /** One level's histograms, as `buildLevelHistograms`. */
+  buildLevel(features: Int32Array, rows: Int32Array, gl: Float64Array, hl: Float64Array, segments: Int32Array, count: number, hist: Float64Array, parent: Float64Array): void;
+}
+
+/** The builder of one thread. */
+export function serialHistogramBuilder(matrix: BinnedColumns, layout: HistogramLayout): HistogramBuilder {
+  return {
+    buildRoot: (features, gl, hl, hist) => buildRootHistogram(matrix, layout, features, gl, hl, hist),
+    buildLevel: (features, rows, gl, hl, segments, count, hist, parent) => buildLevelHistograms(matrix, layout, features, rows, gl, hl, segments, count, hist, parent),
+  };
+}
+
+/**
+ * One level's histograms, for the given features only: `segments` holds `count` quadruples (slot,
+ * start, end, parent slot), one per split, naming the smaller child's slot in `hist` and its rows
+ * rows[start … end) (gl / hl in the same order). That slot is zeroed and built; its sibling (slot ^ 1)
+ * becomes the parent's slot in `parent` minus it.
+ */
+export function buildLevelHistograms(
+  matrix: BinnedColumns,
+  layout: HistogramLayout,
+  features: Int32Array,
+  rows: Int32Array,
+  gl: Float64Array,
+  hl: Float64Array,
+  segments: Int32Array,
+  count: number,
+  hist: Float64Array,
+  parent: Float64Array,
+): void {
+  const { slotSize } = layout;
+  const spans = cellSpans(layout, features);
+  for (let s = 0; s < count; s++) {
+    const base = segments[4 * s]! * slotSize;
+    for (let j = 0; j < spans.length; j += 2) hist.fill(0, base + spans[j]!, base + spans[j + 1]!);
+  }
+  addSegments(matrix, layout, features, rows, gl, hl, segments, count, hist);
+  for (let s = 0; s < count; s++) {
+    const small = segments[4 * s]! * slotSize;
+    const big = (segments[4 * s]! ^ 1) * slotSize;
+    const from = segments[4 * s + 3]! * slotSize;
+    for (let j = 0; j < spans.length; j += 2) {
+      const end = spans[j + 1]!;
+      for (let x = spans[j]!; x < end; x++) hist[big + x] = parent[from + x]! - hist[small + x]!;
+    }
+  }
+}
+
+/** The cells of the given features within a slot, as [start, end) pairs, neighbouring features merged. */
+function cellSpans(layout: HistogramLayout, features: Int32Array): Int32Array {
+  const spans: number[] = [];
+  for (const f of features) {
+    const start = layout.offsets[f]! * 2;
+    const end = layout.offsets[f + 1]! * 2;
+    if (spans.length > 0 && spans[spans.length - 1] === start) spans[spans.length - 1] = end;
+    else spans.push(start, end);
+  }
+  return Int32Array.from(spans);
+}
+
+/** Adds each segment's rows into its slot, four features per pass; a segment is one node's rows (ascending). */
+function addSegments(
+  matrix: BinnedColumns,
+  layout: HistogramLayout,
+  features: Int32Array,
+  rows: Int32Array,
+  gl: Float64Array,
+  hl: Float64Array,
+  segments: Int32Array,
+  count: number,
+  hist: Float64Array,
+): void {
+  const n = matrix.rows;
+  const bins = matrix.bins;
+  const { offsets, slotSize } = layout;
+  let j = 0;
+  for (; j + 4 <= features.length; j += 4) {
+    const c0 = features[j]! * n;
+    const c1 = features[j + 1]! * n;
+    const c2 = features[j + 2]! * n;
+    const c3 = features[j + 3]! * n;
+    for (let s = 0; s < count; s++) {
+      const base = segments[4 * s]! * slotSize;
+      const end = segments[4 * s + 2]!;
+      const o0 = base + offsets[features[j]!]! * 2;
+      const o1 = base + offsets[features[j + 1]!]! * 2;
+      const o2 = base + offsets[features[j + 2]!]! * 2;
+      const o3 = base + offsets[features[j + 3]!]! * 2;
+      for (let k = segments[4 * s + 1]!; k < end; k++) {
+        const i = rows[k]!;
+        const g = gl[k]!;
+        const h = hl[k]!;
+        let p = o0 + (bins[c0 + i]! << 1);
+        hist[p]! += g;
+        hist[p + 1]! += h;
+        p = o1 + (bins[c1 + i]! << 1);
+        hist[p]! += g;
+        hist[p + 1]! += h;
+        p = o2 + (bins[c2 + i]! << 1);
+        hist[p]! += g;
+        hist[p + 1]! += h;
+        p = o3 + (bins[c3 + i]! << 1);
+        hist[p]! += g;
+        hist[p + 1]! += h;
+      }
+    }
+  }
+  for (; j < features.length; j++) {
+    const c = features[j]! * n;
+    for (let s = 0; s < count; s++) {
+      const o = segments[4 * s]! * slotSize + offsets[features[j]!]! * 2;
+      const end = segments[4 * s + 2]!;
+      for (let k = segments[4 * s + 1]!; k < end; k++) {
+        const p = o + (bins[c + rows[k]!]! << 1);
+        hist[p]! += gl[k]!;
+        hist[p + 1]! += hl[k]!;
+      }
     }
   }
 }

@@ -1,0 +1,99 @@
+import { partitionRows } from '../core/models/gbdt/grow-tree.ts';
+import { buildLevelHistograms, buildRootHistogram } from '../core/models/gbdt/histogram.ts';
+import { CONTROL, OP, parsePoolMessage, writeError, type BufferKind, type HelperReply } from './histogram-pool-protocol.ts';
+
+/**
+ * Polls before sleeping in Atomics.wait: the next job usually comes within tens of microseconds
+ * (the caller only searches splits and partitions rows in between), sooner than a futex wake-up.
+ */
+const SPIN = 2000;
+
+type View = Uint8Array | Int32Array | Float64Array;
+
+/**
+ * A helper thread of the histogram pool, whatever the platform: give it every message the thread
+ * receives; it answers through `reply`. Between messages it sits in a loop waiting on the control
+ * block for jobs (blocking its event loop), and leaves the loop only when told to receive a message.
+ */
+export function histogramHelper(reply: (message: HelperReply) => void): (data: unknown) => void {
+  let control: Int32Array | undefined;
+  let errors: SharedArrayBuffer | undefined;
+  let index = 0;
+  let seen = 0;
+  const views = new Map<number, View>();
+  const goesLeft = new Uint8Array(256);
+  const view = <T extends View>(slot: number): T => {
+    const v = views.get(control![slot]!);
+    if (!v) throw new Error(`histogram helper: no buffer ${control![slot]}`);
+    return v as T;
+  };
+
+  function run(op: number): void {
+    const c = control!;
+    const from = c[CONTROL.BOUNDS + index]!;
+    const to = c[CONTROL.BOUNDS + index + 1]!;
+    if (from >= to) return;
+    const matrix = { rows: c[CONTROL.ROWS]!, bins: view<Uint8Array>(CONTROL.BINS) };
+    const gl = view<Float64Array>(CONTROL.GL);
+    const hl = view<Float64Array>(CONTROL.HL);
+    if (op === OP.PARTITION) {
+      const lists = { rows: view<Int32Array>(CONTROL.ROW_LIST), gl, hl, spareRows: view<Int32Array>(CONTROL.SPARE_ROWS), spareG: view<Float64Array>(CONTROL.SPARE_G), spareH: view<Float64Array>(CONTROL.SPARE_H) };
+      const splits = view<Int32Array>(CONTROL.SPLITS);
+      const pieces = view<Int32Array>(CONTROL.PIECES);
+      for (let p = from; p < to; p++) pieces[4 * p + 3] = partitionRows(matrix, lists, splits, pieces[4 * p + 2]!, pieces[4 * p]!, pieces[4 * p + 1]!, goesLeft);
+      return;
+    }
+    const layout = { offsets: view<Int32Array>(CONTROL.OFFSETS), slotSize: c[CONTROL.SLOT_SIZE]! };
+    const features = view<Int32Array>(CONTROL.FEATURES).subarray(from, to);
+    const hist = view<Float64Array>(CONTROL.HIST);
+    if (op === OP.ROOT) buildRootHistogram(matrix, layout, features, gl, hl, hist);
+    else if (op === OP.LEVEL) {
+      const segments = view<Int32Array>(CONTROL.SEGMENTS);
+      buildLevelHistograms(matrix, layout, features, view<Int32Array>(CONTROL.ROW_LIST), gl, hl, segments, c[CONTROL.SEGMENT_COUNT]!, hist, view<Float64Array>(CONTROL.PARENT));
+    } else throw new Error(`histogram helper: unknown job ${op}`);
+  }
+
+  function waitForJobs(): void {
+    const c = control!;
+    for (;;) {
+      for (let s = 0; s < SPIN && Atomics.load(c, CONTROL.GENERATION) === seen; s++);
+      Atomics.wait(c, CONTROL.GENERATION, seen);
+      const generation = Atomics.load(c, CONTROL.GENERATION);
+      if (generation === seen) continue;
+      seen = generation;
+      const op = c[CONTROL.OP]!;
+      if (op !== OP.YIELD && op !== OP.EXIT) {
+        try {
+          run(op);
+        } catch (error) {
+          const text = error instanceof Error ? error.message : String(error);
+          if (Atomics.compareExchange(c, CONTROL.FAILED, 0, index) === 0) writeError(errors!, `helper ${index}: ${text}`);
+          reply({ type: 'error', message: text });
+        }
+      }
+      Atomics.add(c, CONTROL.DONE, 1);
+      Atomics.notify(c, CONTROL.DONE);
+      if (op === OP.YIELD || op === OP.EXIT) return;
+    }
+  }
+
+  return (data) => {
+    const message = parsePoolMessage(data);
+    if (message.type === 'init') {
+      control = new Int32Array(message.control);
+      errors = message.errors;
+      index = message.index;
+      seen = Atomics.load(control, CONTROL.GENERATION);
+      reply({ type: 'ready' });
+    } else {
+      for (const { id, kind, buffer } of message.add) views.set(id, viewOf(kind, buffer));
+      for (const id of message.drop) views.delete(id);
+    }
+    waitForJobs();
+  };
+}
+
+function viewOf(kind: BufferKind, buffer: SharedArrayBuffer): View {
+  if (kind === 'u8') return new Uint8Array(buffer);
+  return kind === 'i32' ? new Int32Array(buffer) : new Float64Array(buffer);
+}

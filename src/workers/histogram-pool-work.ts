@@ -1,0 +1,171 @@
+import { partitionRows, serialLevelWork, type LevelWork, type RowLists } from '../core/models/gbdt/grow-tree.ts';
+import { buildLevelHistograms, buildRootHistogram, type BinnedColumns, type HistogramLayout } from '../core/models/gbdt/histogram.ts';
+import { OP } from './histogram-pool-protocol.ts';
+import type { HistogramPool } from './histogram-pool.ts';
+
+/**
+ * Work small enough for the calling thread alone, where a job's round trip (tens of microseconds)
+ * would cost more than it saves: partitions of fewer rows, histograms of fewer row × feature cells.
+ */
+const PARALLEL_PARTITION_ROWS = 4096;
+const PARALLEL_HISTOGRAM_CELLS = 65536;
+
+/**
+ * A tree's row loops spread over the pool: histograms split by feature (each thread owns the cells
+ * of its features, so no atomics on them), partitions split by rows (each thread a run of the
+ * level's rows, pieces of a segment put back together here). Every array a job names lies in the
+ * pool's shared memory; `owned` collects the ids of what this object allocates.
+ */
+export class PooledLevelWork implements LevelWork {
+  private readonly bounds: Int32Array;
+  private readonly goesLeft = new Uint8Array(256);
+  private readonly serial: LevelWork;
+  private features: Int32Array;
+  private segments: Int32Array;
+  private splits: Int32Array;
+  private pieces: Int32Array;
+
+  constructor(
+    private readonly pool: HistogramPool,
+    private readonly matrix: BinnedColumns,
+    private readonly layout: HistogramLayout,
+    private readonly owned: number[],
+  ) {
+    this.bounds = new Int32Array(pool.threads + 1);
+    this.serial = serialLevelWork(matrix, layout);
+    this.features = this.grow(undefined, 0);
+    this.segments = this.grow(undefined, 4 * 32);
+    this.splits = this.grow(undefined, 6 * 32);
+    this.pieces = this.grow(undefined, 4 * 32);
+  }
+
+  buildRoot(features: Int32Array, gl: Float64Array, hl: Float64Array, hist: Float64Array): void {
+    const { matrix, layout, pool } = this;
+    const shared = this.shareFeatures(features);
+    pool.run(OP.ROOT, { ...this.common(), GL: pool.idOf(gl), HL: pool.idOf(hl), HIST: pool.idOf(hist) }, this.bounds, (from, to) =>
+      buildRootHistogram(matrix, layout, shared.subarray(from, to), gl, hl, hist),
+    );
+  }
+
+  buildLevel(features: Int32Array, rows: Int32Array, gl: Float64Array, hl: Float64Array, segments: Int32Array, count: number, hist: Float64Array, parent: Float64Array): void {
+    let cells = 0;
+    for (let s = 0; s < count; s++) cells += (segments[4 * s + 2]! - segments[4 * s + 1]!) * features.length;
+    if (cells < PARALLEL_HISTOGRAM_CELLS) return this.serial.buildLevel(features, rows, gl, hl, segments, count, hist, parent);
+    const { matrix, layout, pool } = this;
+    const shared = this.shareFeatures(features);
+    const segs = (this.segments = this.grow(this.segments, 4 * count));
+    segs.set(segments.subarray(0, 4 * count));
+    const fields = { ...this.common(), ROW_LIST: pool.idOf(rows), GL: pool.idOf(gl), HL: pool.idOf(hl), HIST: pool.idOf(hist), PARENT: pool.idOf(parent) };
+    pool.run(OP.LEVEL, { ...fields, SEGMENTS: pool.idOf(segs), SEGMENT_COUNT: count }, this.bounds, (from, to) =>
+      buildLevelHistograms(matrix, layout, shared.subarray(from, to), rows, gl, hl, segs, count, hist, parent),
+    );
+  }
+
+  /**
+   * The level's rows (its segments one after another) are cut into one run per thread; a segment
+   * cut between threads becomes pieces, each split in place ([left][right] with the right rows in
+   * the spare lists), then joined here: the pieces' left rows moved together, the right rows after.
+   */
+  partition(lists: RowLists, splits: Int32Array, count: number, mids: Int32Array): void {
+    let total = 0;
+    for (let j = 0; j < count; j++) total += splits[6 * j + 1]! - splits[6 * j]!;
+    if (total < PARALLEL_PARTITION_ROWS) return this.serial.partition(lists, splits, count, mids);
+    const { pool, matrix, goesLeft } = this;
+    const T = pool.threads;
+    const shared = (this.splits = this.grow(this.splits, 6 * count));
+    shared.set(splits.subarray(0, 6 * count));
+    const pieces = (this.pieces = this.grow(this.pieces, 4 * (count + T)));
+    const cut = (t: number) => Math.round((t * total) / T);
+    let piece = 0;
+    let thread = 1;
+    let before = 0;
+    for (let j = 0; j < count; j++) {
+      const start = splits[6 * j]!;
+      const end = splits[6 * j + 1]!;
+      for (let s = start; s < end; ) {
+        while (thread < T && cut(thread) <= before + s - start) this.bounds[thread++] = piece;
+        const e = thread < T ? Math.min(end, start + cut(thread) - before) : end;
+        pieces.set([s, e, j, 0], 4 * piece++);
+        s = e;
+      }
+      before += end - start;
+    }
+    while (thread <= T) this.bounds[thread++] = piece;
+    const fields = {
+      ROWS: matrix.rows,
+      BINS: pool.idOf(matrix.bins),
+      ROW_LIST: pool.idOf(lists.rows),
+      GL: pool.idOf(lists.gl),
+      HL: pool.idOf(lists.hl),
+      SPARE_ROWS: pool.idOf(lists.spareRows),
+      SPARE_G: pool.idOf(lists.spareG),
+      SPARE_H: pool.idOf(lists.spareH),
+      SPLITS: pool.idOf(shared),
+      PIECES: pool.idOf(pieces),
+    };
+    pool.run(OP.PARTITION, fields, this.bounds, (from, to) => {
+      for (let p = from; p < to; p++) pieces[4 * p + 3] = partitionRows(matrix, lists, shared, pieces[4 * p + 2]!, pieces[4 * p]!, pieces[4 * p + 1]!, goesLeft);
+    });
+    join(lists, shared, count, pieces, piece, mids);
+  }
+
+  private common() {
+    const { pool } = this;
+    return { ROWS: this.matrix.rows, SLOT_SIZE: this.layout.slotSize, BINS: pool.idOf(this.matrix.bins), OFFSETS: pool.idOf(this.layout.offsets), FEATURES: pool.idOf(this.features) };
+  }
+
+  /**
+   * Copies a tree's feature list into shared memory and splits it into one contiguous run per
+   * thread. Every feature of a build costs the same pass over the same rows (bins only change how
+   * much of the histogram a pass touches), so the runs are of equal length, in multiples of four
+   * where possible (the loops take four features per pass).
+   */
+  private shareFeatures(features: Int32Array): Int32Array {
+    const F = features.length;
+    this.features = this.grow(this.features, F);
+    this.features.set(features);
+    const T = this.pool.threads;
+    const quads = Math.floor(F / 4);
+    for (let t = 0; t < T; t++) this.bounds[t] = quads >= T ? 4 * Math.round((quads * t) / T) : Math.round((F * t) / T);
+    this.bounds[T] = F;
+    return this.features.subarray(0, F);
+  }
+
+  /** A shared Int32Array of at least `length`: `array` when it is long enough, else a new one. */
+  private grow(array: Int32Array | undefined, length: number): Int32Array {
+    if (array && array.length >= length) return array;
+    if (array) this.pool.release([this.pool.idOf(array)]);
+    const fresh = this.pool.share('i32', Math.max(length, 2 * (array?.length ?? 0)));
+    this.owned.push(this.pool.idOf(fresh));
+    return fresh;
+  }
+}
+
+/** Joins partitioned pieces, in order, into each split's [left rows][right rows]; mids[j] = where the right rows start. */
+function join(lists: RowLists, splits: Int32Array, count: number, pieces: Int32Array, pieceCount: number, mids: Int32Array): void {
+  const { rows, gl, hl, spareRows, spareG, spareH } = lists;
+  let p = 0;
+  for (let j = 0; j < count; j++) {
+    const first = p;
+    let at = splits[6 * j]!;
+    for (; p < pieceCount && pieces[4 * p + 2] === j; p++) {
+      const start = pieces[4 * p]!;
+      const left = pieces[4 * p + 3]!;
+      if (start !== at) {
+        rows.copyWithin(at, start, start + left);
+        gl.copyWithin(at, start, start + left);
+        hl.copyWithin(at, start, start + left);
+      }
+      at += left;
+    }
+    mids[j] = at;
+    for (let q = first; q < p; q++) {
+      const start = pieces[4 * q]!;
+      const right = pieces[4 * q + 1]! - start - pieces[4 * q + 3]!;
+      rows.set(spareRows.subarray(start, start + right), at);
+      gl.set(spareG.subarray(start, start + right), at);
+      hl.set(spareH.subarray(start, start + right), at);
+      at += right;
+    }
+  }
+}
