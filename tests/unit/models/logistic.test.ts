@@ -32,25 +32,50 @@ function linearTable(n: number, seed: number, classes: 2 | 3) {
 }
 
 describe('logistic regression', () => {
-  it('learns a linearly separable problem (numbers in any scale, text one-hot), unseen text → other', () => {
+  it('learns a linearly separable problem (numbers in any scale, text as codes or one-hot), unseen text handled', () => {
     const train = linearTable(2000, 1, 2);
     const test = linearTable(1000, 2, 2);
-    const fitted = trainLogisticOnTable(train.table, { label: 'label' });
-    expect(fitted.features).toEqual(['x0', 'x1', 'noise', 'zone']);
-    expect(fitted.model.classes).toEqual(['a', 'b']);
-    // 3 numeric + 3 zones + other.
-    expect(fitted.model.recipe.width).toBe(7);
-    expect(accuracy(predictLogisticTable(fitted.model, test.table), test.y, 2)).toBeGreaterThan(0.97);
     const unseen = tableFromArrays({ x0: [50], x1: [0.5], noise: [NaN], zone: ['west'], label: ['a'] });
-    const p = predictLogisticTable(fitted.model, unseen);
-    expect(p[0]! + p[1]!).toBeCloseTo(1, 6);
+    // Codes (the default): 3 numeric + zone's code; one-hot: 3 numeric + 3 zones + other.
+    for (const [textEncoding, width] of [['codes', 4], ['one-hot', 7]] as const) {
+      const fitted = trainLogisticOnTable(train.table, { label: 'label', params: { textEncoding } });
+      expect(fitted.features).toEqual(['x0', 'x1', 'noise', 'zone']);
+      expect(fitted.model.classes).toEqual(['a', 'b']);
+      expect(fitted.model.recipe.width).toBe(width);
+      // "east" shifts the class; as a code (east 0, north 1, south 2) a line captures it only in part.
+      expect(accuracy(predictLogisticTable(fitted.model, test.table), test.y, 2)).toBeGreaterThan(textEncoding === 'codes' ? 0.9 : 0.97);
+      const p = predictLogisticTable(fitted.model, unseen);
+      expect(p[0]! + p[1]!).toBeCloseTo(1, 6);
+    }
+  });
+
+  it('recipe: median imputation, then mean and population std of the imputed values; codes in text order; constant columns dropped', () => {
+    const table = tableFromArrays({
+      v: Float64Array.of(1, 2, NaN, 10, Infinity),
+      t: ['b', 'a', null, 'c', 'a'] as (string | null)[],
+      k: Float64Array.of(3, 3, 3, 3, 3),
+    });
+    const rows = [0, 1, 2, 3, 4];
+    const recipe = fitLinearRecipe(table, ['v', 't', 'k'], rows, { textEncoding: 'codes', topK: 20 });
+    expect(recipe.dropped).toEqual(['k']);
+    const [v, t] = recipe.inputs;
+    // v: median of 1, 2, 10 is 2; imputed 1, 2, 2, 10, 2 → mean 3.4.
+    expect(v).toMatchObject({ kind: 'numeric', fill: 2, mean: 3.4 });
+    expect((v as { std: number }).std).toBeCloseTo(Math.sqrt((2.4 ** 2 + 3 * 1.4 ** 2 + 6.6 ** 2) / 5), 12);
+    // t: a → 0, b → 1, c → 2; codes 1, 0, ·, 2, 0: median of the four is 0.5.
+    expect(t).toMatchObject({ kind: 'codes', categories: ['a', 'b', 'c'], fill: 0.5 });
+    const design = applyLinearRecipe(table, recipe);
+    expect(design.dense).toBe(2);
+    expect(design.x[2 * 2]).toBeCloseTo((2 - 3.4) / (v as { std: number }).std, 6);
+    expect(design.x[4 * 2]).toBeCloseTo((2 - 3.4) / (v as { std: number }).std, 6);
   });
 
   it('three classes: probabilities sum to 1, in classes order, and the fit is deterministic', () => {
     const train = linearTable(3000, 3, 3);
     const test = linearTable(1000, 4, 3);
-    const a = trainLogisticOnTable(train.table, { label: 'label' });
-    const b = trainLogisticOnTable(train.table, { label: 'label' });
+    const params = { textEncoding: 'one-hot' } as const;
+    const a = trainLogisticOnTable(train.table, { label: 'label', params });
+    const b = trainLogisticOnTable(train.table, { label: 'label', params });
     expect(a.model.classes).toEqual(['a', 'b', 'c']);
     expect(a.model.weights).toHaveLength(3 * 8);
     expect(Buffer.from(a.model.weights.buffer).equals(Buffer.from(b.model.weights.buffer))).toBe(true);
@@ -94,14 +119,14 @@ describe('logistic regression', () => {
     expect(weighted.weights[1]).toBeGreaterThan(plain.weights[1]! + 0.5);
   });
 
-  it('NSL-KDD normal vs attack: ROC-AUC ≥ 0.8 on the test file', async () => {
+  it('NSL-KDD normal vs attack: ROC-AUC ≥ 0.867 on the test file (scikit-learn 0.872 − 0.005)', async () => {
     const train = (await loadPath(`${DATASETS}nsl-kdd/KDDTrain+_20Percent.csv`)).table;
     const test = (await loadPath(`${DATASETS}nsl-kdd/KDDTest+.csv`)).table;
     const columns = train.schema.fields.map((f) => f.name).filter((c) => c !== 'label' && c !== 'difficulty');
     const classes = ['normal', 'attack'];
     const map = (s: string): string => (s === 'normal' ? 'normal' : 'attack');
     const rows = Int32Array.from({ length: train.numRows }, (_, i) => i);
-    const recipe = fitLinearRecipe(train, columns, rows, 20);
+    const recipe = fitLinearRecipe(train, columns, rows, { textEncoding: 'codes', topK: 20 });
     const model = trainLogistic({
       design: applyLinearRecipe(train, recipe),
       y: encodeLabels(train.getChild('label')!, { classes, map }).y,
@@ -111,6 +136,6 @@ describe('logistic regression', () => {
     const testY = encodeLabels(test.getChild('label')!, { classes, map }).y;
     const p = predictLogisticTable(model, test);
     const attack = Float64Array.from({ length: test.numRows }, (_, i) => p[2 * i + 1]!);
-    expect(rocAuc(attack, testY)).toBeGreaterThanOrEqual(0.8);
+    expect(rocAuc(attack, testY)).toBeGreaterThanOrEqual(0.867);
   });
 });

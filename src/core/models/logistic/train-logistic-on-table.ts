@@ -6,14 +6,15 @@ import { DEFAULT_LOGISTIC_PARAMS, type LogisticModel, type LogisticParams, type 
 
 /**
  * The default linear recipe on a raw table, as `trainForestOnTable`: every column but the label is
- * a feature (numbers imputed and standardised, text one-hot over its top-K values plus "other",
- * all fitted on these rows only); rows without a label are left out.
+ * a feature (numbers imputed with the median and standardised, text as category codes treated
+ * alike or one-hot over its top-K values plus "other", all fitted on these rows only); rows
+ * without a label are left out.
  */
 export function trainLogisticOnTable(table: Table, options: TrainOnTableOptions<LogisticParams, LogisticProgress>): TrainedOnTable<LogisticModel> {
   const { features, classes, rows, y, unlabelledRows } = trainingRows(table, options.label, options.features);
   const t0 = performance.now();
-  const topK = options.params?.topK ?? DEFAULT_LOGISTIC_PARAMS.topK;
-  const recipe = fitLinearRecipe(table, features, rows, topK);
+  const { textEncoding, topK } = { ...DEFAULT_LOGISTIC_PARAMS, ...options.params };
+  const recipe = fitLinearRecipe(table, features, rows, { textEncoding, topK });
   const design = applyLinearRecipe(table, recipe, rows);
   const model = trainLogistic({
     design,

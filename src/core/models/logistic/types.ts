@@ -1,4 +1,4 @@
-import type { LinearRecipe } from './recipe.ts';
+import type { LinearRecipe, TextEncoding } from './recipe.ts';
 
 export interface LogisticParams {
   /** Inverse L2 strength, as scikit-learn: minimises Σ wᵢ·logloss + ½‖W‖² / C (intercepts unpenalised). */
@@ -9,7 +9,9 @@ export interface LogisticParams {
   tolerance: number;
   /** L-BFGS memory (pairs kept). */
   memory: number;
-  /** Most frequent training values of a text column one-hot encoded; the rest share an "other" indicator. */
+  /** Text columns as category codes in text order (default, as the scikit-learn peer) or one-hot. */
+  textEncoding: TextEncoding;
+  /** One-hot: most frequent training values of a text column kept; the rest share an "other" indicator. */
   topK: number;
   /** Per-class weights in `classes` order, or "balanced" (n / (K · count of the class)), or none. */
   classWeight?: 'balanced' | readonly number[];
@@ -20,6 +22,7 @@ export const DEFAULT_LOGISTIC_PARAMS: LogisticParams = {
   maxIterations: 200,
   tolerance: 1e-6,
   memory: 10,
+  textEncoding: 'codes',
   topK: 20,
 };
 
