@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { rocAuc } from '../../../src/core/metrics/roc-auc.ts';
 import { applyBinning } from '../../../src/core/models/binning/apply-binning.ts';
 import { fitBinning } from '../../../src/core/models/binning/fit-binning.ts';
+import { CpuClassCounts, type ClassCountSource, type HistogramRequests, type HistogramVisitor, type LevelSplits } from '../../../src/core/models/forest/class-counts.ts';
+import type { ForestGrowerFactory } from '../../../src/core/models/forest/forest-grower.ts';
+import type { FeatureHistogram } from '../../../src/core/models/forest/gini-split.ts';
+import { ForestScratch, growForestTree } from '../../../src/core/models/forest/grow-forest-tree.ts';
 import { predictForest, predictForestTable } from '../../../src/core/models/forest/predict-forest.ts';
 import { trainForestOnTable } from '../../../src/core/models/forest/train-forest-on-table.ts';
 import { trainForest } from '../../../src/core/models/forest/train-forest.ts';
@@ -16,8 +20,8 @@ const testMatrix = binned(test.table, binning).matrix;
 const classes = ['no', 'yes'];
 
 describe('random forest', () => {
-  it('learns a small binary problem; probabilities are means of leaf frequencies and sum to 1', () => {
-    const model = trainForest({ train: { matrix, y: train.y }, classes, binning, params: { trees: 30, seed: 1 } });
+  it('learns a small binary problem; probabilities are means of leaf frequencies and sum to 1', async () => {
+    const model = await trainForest({ train: { matrix, y: train.y }, classes, binning, params: { trees: 30, seed: 1 } });
     expect(model.trees.length).toBe(30);
     const p = predictForest(model, testMatrix);
     expect(p.length).toBe(2000);
@@ -32,11 +36,11 @@ describe('random forest', () => {
     expect(leaves.every((v) => v === 0 || v === 1)).toBe(true);
   });
 
-  it('learns three classes; depth and min_samples_leaf are respected', () => {
+  it('learns three classes; depth and min_samples_leaf are respected', async () => {
     const tr3 = syntheticTable(2000, 3, 3);
     const te3 = syntheticTable(1000, 4, 3);
     const b = binned(tr3.table);
-    const model = trainForest({ train: { matrix: b.matrix, y: tr3.y }, classes: ['a', 'b', 'c'], binning: b.binning, params: { trees: 20, maxDepth: 5, minSamplesLeaf: 5 } });
+    const model = await trainForest({ train: { matrix: b.matrix, y: tr3.y }, classes: ['a', 'b', 'c'], binning: b.binning, params: { trees: 20, maxDepth: 5, minSamplesLeaf: 5 } });
     const p = predictForest(model, binned(te3.table, b.binning).matrix);
     expect(accuracy(p, te3.y, 3)).toBeGreaterThan(0.85);
     for (let i = 0; i < 1000; i++) expect(p[3 * i]! + p[3 * i + 1]! + p[3 * i + 2]!).toBeCloseTo(1, 5);
@@ -50,18 +54,49 @@ describe('random forest', () => {
     }
   });
 
-  it('the same seed gives the same probabilities bit for bit; another seed does not', () => {
-    const fit = (seed: number) => predictForest(trainForest({ train: { matrix, y: train.y }, classes, binning, params: { trees: 10, seed } }), testMatrix);
-    expect(fit(7)).toEqual(fit(7));
-    expect(fit(7)).not.toEqual(fit(8));
+  it('the same seed gives the same probabilities bit for bit; another seed does not', async () => {
+    const fit = async (seed: number) => predictForest(await trainForest({ train: { matrix, y: train.y }, classes, binning, params: { trees: 10, seed } }), testMatrix);
+    expect(await fit(7)).toEqual(await fit(7));
+    expect(await fit(7)).not.toEqual(await fit(8));
   });
 
-  it('class weights shift the probabilities towards the weighted class', () => {
-    const fit = (classWeight?: readonly number[]) =>
-      predictForest(trainForest({ train: { matrix, y: train.y }, classes, binning, params: { trees: 10, maxDepth: 3, seed: 3, classWeight } }), testMatrix);
+  it('any source that adds the same counts grows the same trees: retries in batches, histograms handed over backwards', async () => {
+    // What a GPU source does differently: a whole batch of extra features per retry, and its own order.
+    class Backwards implements ClassCountSource {
+      readonly retryBatch = 4;
+      constructor(private readonly inner: CpuClassCounts) {}
+      beginTree(draws: Int32Array): void {
+        this.inner.beginTree(draws);
+      }
+      histograms(requests: HistogramRequests, visit: HistogramVisitor): void {
+        const got: [number, FeatureHistogram][] = [];
+        this.inner.histograms(requests, (r, h) => got.push([r, { ...h, hist: h.hist.slice() }]));
+        for (const [r, h] of got.reverse()) visit(r, h);
+      }
+      partition(splits: LevelSplits): void {
+        this.inner.partition(splits);
+      }
+    }
+    const backwards: ForestGrowerFactory = (data, params) => {
+      const source = new Backwards(new CpuClassCounts(data.matrix, data.y, data.classes));
+      const scratch = new ForestScratch(data);
+      return { device: 'backwards', grow: (draws, seed) => growForestTree(source, params, draws, seed, scratch), dispose: () => undefined };
+    };
+    const tr3 = syntheticTable(1500, 5, 3);
+    const b = binned(tr3.table);
+    const options = { train: { matrix: b.matrix, y: tr3.y }, classes: ['a', 'b', 'c'], binning: b.binning, params: { trees: 8, seed: 4, classWeight: [1, 2.5, 0.7] } };
+    const cpu = await trainForest(options);
+    const other = await trainForest({ ...options, grower: backwards });
+    expect(other.device).toBe('backwards');
+    expect(other.trees).toEqual(cpu.trees);
+  });
+
+  it('class weights shift the probabilities towards the weighted class', async () => {
+    const fit = async (classWeight?: readonly number[]) =>
+      predictForest(await trainForest({ train: { matrix, y: train.y }, classes, binning, params: { trees: 10, maxDepth: 3, seed: 3, classWeight } }), testMatrix);
     const mean = (p: Float32Array) => p.filter((_, x) => x % 2 === 1).reduce((a, b) => a + b, 0) / 1000;
-    expect(mean(fit([1, 5]))).toBeGreaterThan(mean(fit()) + 0.05);
-    expect(() => fit([1])).toThrow(/classWeight/);
+    expect(mean(await fit([1, 5]))).toBeGreaterThan(mean(await fit()) + 0.05);
+    await expect(fit([1])).rejects.toThrow(/classWeight/);
   });
 
   it('trains on a raw table with text columns, leaving unlabelled rows out', async () => {
@@ -87,7 +122,7 @@ describe('random forest', () => {
     const nsl = ['normal', 'attack'];
     const map = (s: string): string => (s === 'normal' ? 'normal' : 'attack');
     const nslBinning = fitBinning(trainTable, { columns });
-    const model = trainForest({
+    const model = await trainForest({
       train: { matrix: applyBinning(trainTable, nslBinning), y: encodeLabels(trainTable.getChild('label')!, { classes: nsl, map }).y },
       classes: nsl,
       binning: nslBinning,

@@ -1,126 +1,115 @@
-import type { FeatureMatrix } from '../binning/types.ts';
-
-/** The rows of one tree: in-bag rows grouped by node, each node a contiguous segment. */
-export interface NodeRows {
-  matrix: FeatureMatrix;
-  /** Class index of every matrix row. */
-  y: Int32Array;
-  /** Weight of every matrix row in this tree (bootstrap count × class weight). */
-  w: Float64Array;
-  rows: Int32Array;
-  classes: number;
-}
-
-/** The best split found so far at a node; `score` is scikit-learn's Gini proxy Σ L²/|L| + Σ R²/|R|. */
-export interface Split {
-  score: number;
-  feature: number;
-  bin: number;
-  defaultLeft: boolean;
-}
-
-/** Class-count histogram scratch for one feature: bins × classes weights and bins of row counts. */
-export interface CountHistogram {
-  hist: Float64Array;
-  count: Int32Array;
-  left: Float64Array;
-}
-
-export function countHistogram(maxBins: number, classes: number): CountHistogram {
-  return { hist: new Float64Array(maxBins * classes), count: new Int32Array(maxBins), left: new Float64Array(classes) };
-}
-
 /**
- * Considers every split of feature f over the node's rows [start, end) and updates `best` when one
- * scores strictly higher (bins ascending, missing-left before missing-right). Each child must hold
- * at least `minLeaf` rows. Returns whether the feature had any valid split. The histogram is built
- * in one pass over the node's rows and only its occupied bins are scanned and cleared, so small
- * deep nodes cost O(rows), not O(bins).
+ * A class-count histogram of one (node, feature) pair: per bin, K + 1 integer cells at
+ * `offset + bin · (K + 1)`: the bootstrap draws of each class's rows (c < K), then the number of
+ * distinct rows (c = K). Class weights are applied when scanning (weight of class c = cw[c] · draws),
+ * so every sum is an exact integer whichever engine adds it up, in whatever order.
  */
-export function searchFeature(
-  data: NodeRows,
-  f: number,
-  start: number,
-  end: number,
-  total: Float64Array,
-  minLeaf: number,
-  scratch: CountHistogram,
-  best: Split,
-): boolean {
-  const { matrix, y, w, rows } = data;
-  const K = data.classes;
-  const { hist, count, left } = scratch;
-  const n = matrix.rows;
-  const col = f * n;
-  const bins = matrix.bins;
-  const miss = matrix.binCounts[f]! - 1;
-  let lo = miss;
-  let hi = -1;
-  for (let k = start; k < end; k++) {
-    const i = rows[k]!;
-    const b = bins[col + i]!;
-    hist[b * K + y[i]!]! += w[i]!;
-    count[b]!++;
-    if (b !== miss) {
-      if (b < lo) lo = b;
-      if (b > hi) hi = b;
-    }
+export interface FeatureHistogram {
+  hist: Int32Array;
+  offset: number;
+  /** The lowest and highest occupied real bin (hi −1: none); the missing bin is the feature's last. */
+  lo: number;
+  hi: number;
+  miss: number;
+}
+
+/** Per request of a level: each feature's best split at its node, and what it sends left. */
+export class Candidates {
+  found = new Uint8Array(0);
+  score = new Float64Array(0);
+  bin = new Int32Array(0);
+  defaultLeft = new Uint8Array(0);
+  /** Requests × (K + 1): the left child's class draws and distinct rows at the best split. */
+  left = new Float64Array(0);
+  private readonly sums: Float64Array;
+
+  constructor(private readonly K: number) {
+    this.sums = new Float64Array(K);
   }
-  const nodeCount = end - start;
-  const missCount = count[miss]!;
-  const realCount = nodeCount - missCount;
-  let found = false;
-  if (hi >= 0 && lo < hi + (missCount > 0 ? 1 : 0)) {
-    let W = 0;
-    for (let c = 0; c < K; c++) W += total[c]!;
-    let missW = 0;
-    for (let c = 0; c < K; c++) missW += hist[miss * K + c]!;
+
+  reserve(count: number): void {
+    if (this.found.length >= count) return;
+    const size = Math.max(count, this.found.length * 2);
+    this.found = new Uint8Array(size);
+    this.score = new Float64Array(size);
+    this.bin = new Int32Array(size);
+    this.defaultLeft = new Uint8Array(size);
+    this.left = new Float64Array(size * (this.K + 1));
+  }
+
+  /**
+   * Considers every split of one feature at a node whose class draws and distinct rows are
+   * `node[at … at + K]` and keeps the best as request `r`: scikit-learn's Gini proxy
+   * Σ L²/|L| + Σ R²/|R| over weighted class totals, strictly greater wins, bins ascending,
+   * missing-left before missing-right; each child needs `minLeaf` distinct rows and some weight.
+   */
+  scan(r: number, h: FeatureHistogram, node: Float64Array, at: number, cw: Float64Array, minLeaf: number): void {
+    const { K, sums: left } = this;
+    const K1 = K + 1;
+    const { hist, offset, lo, hi, miss } = h;
+    const mAt = offset + miss * K1;
+    const nodeCount = node[at + K]!;
+    const missCount = hist[mAt + K]!;
+    const realCount = nodeCount - missCount;
+    this.found[r] = 0;
+    this.score[r] = -Infinity;
+    if (hi < 0 || !(lo < hi + (missCount > 0 ? 1 : 0))) return;
     left.fill(0);
-    let leftW = 0;
     let leftCount = 0;
+    let best = -Infinity;
     // Thresholds after bin b: lo … hi − 1 split the real bins; b = hi (missing right) splits off the missing rows.
     for (let b = lo; b <= hi; b++) {
-      const cb = count[b]!;
+      const bAt = offset + b * K1;
+      const cb = hist[bAt + K]!;
       if (cb === 0) continue;
       leftCount += cb;
-      for (let c = 0; c < K; c++) {
-        const v = hist[b * K + c]!;
-        left[c]! += v;
-        leftW += v;
-      }
+      for (let c = 0; c < K; c++) left[c]! += hist[bAt + c]!;
       for (let side = 0; side < 2; side++) {
         const missLeft = side === 0;
         if (missLeft && (missCount === 0 || b === hi)) continue;
         const lc = leftCount + (missLeft ? missCount : 0);
         const rc = nodeCount - lc;
         if (lc < minLeaf || rc < minLeaf || (b === hi && realCount === nodeCount)) continue;
-        const lw = leftW + (missLeft ? missW : 0);
-        const rw = W - lw;
-        if (!(lw > 0 && rw > 0)) continue;
         let sl = 0;
         let sr = 0;
+        let lw = 0;
+        let rw = 0;
         for (let c = 0; c < K; c++) {
-          const l = left[c]! + (missLeft ? hist[miss * K + c]! : 0);
-          const r = total[c]! - l;
+          const ln = left[c]! + (missLeft ? hist[mAt + c]! : 0);
+          const l = cw[c]! * ln;
+          const rr = cw[c]! * (node[at + c]! - ln);
+          lw += l;
+          rw += rr;
           sl += l * l;
-          sr += r * r;
+          sr += rr * rr;
         }
-        found = true;
+        if (!(lw > 0 && rw > 0)) continue;
+        this.found[r] = 1;
         const score = sl / lw + sr / rw;
-        if (score > best.score) {
-          best.score = score;
-          best.feature = f;
-          best.bin = b;
-          best.defaultLeft = missLeft;
+        if (score > best) {
+          best = score;
+          this.bin[r] = b;
+          this.defaultLeft[r] = missLeft ? 1 : 0;
+          const out = r * K1;
+          for (let c = 0; c < K; c++) this.left[out + c] = left[c]! + (missLeft ? hist[mAt + c]! : 0);
+          this.left[out + K] = lc;
         }
       }
     }
+    this.score[r] = best;
   }
-  if (hi >= 0) {
-    hist.fill(0, lo * K, (hi + 1) * K);
-    count.fill(0, lo, hi + 1);
+}
+
+/** Σ (cw · t)² / W and W of a node's class draws `node[at … at + K)`: the Gini proxy before splitting. */
+export function nodeWeight(node: Float64Array, at: number, cw: Float64Array, K: number): { weight: number; score: number; present: number } {
+  let weight = 0;
+  let score = 0;
+  let present = 0;
+  for (let c = 0; c < K; c++) {
+    const t = cw[c]! * node[at + c]!;
+    weight += t;
+    score += t * t;
+    if (t > 0) present++;
   }
-  hist.fill(0, miss * K, (miss + 1) * K);
-  count[miss] = 0;
-  return found;
+  return { weight, score: weight > 0 ? score / weight : 0, present };
 }

@@ -1,7 +1,6 @@
 import type { FeatureMatrix, FittedBinning } from '../binning/types.ts';
 import { createRandom } from '../random.ts';
-import { countHistogram } from './gini-split.ts';
-import { growForestTree } from './grow-forest-tree.ts';
+import { cpuForestGrower, type ForestGrowerFactory } from './forest-grower.ts';
 import { forestLeafOf } from './predict-forest.ts';
 import { DEFAULT_FOREST_PARAMS, type ForestModel, type ForestParams, type ForestProgress, type ForestTree } from './types.ts';
 
@@ -14,14 +13,17 @@ export interface TrainForestOptions {
   params?: Partial<ForestParams>;
   onProgress?: (progress: ForestProgress) => void;
   signal?: AbortSignal;
+  /** Grows each tree: the CPU reference unless a GPU engine is given. */
+  grower?: ForestGrowerFactory;
 }
 
 /**
  * A random forest of Gini trees on a binned matrix, as scikit-learn's RandomForestClassifier:
- * per tree, n rows drawn with replacement (a row drawn c times weighs c), ⌊√F⌋ features drawn per
- * node. One seeded generator drives every draw in a fixed order, so a seed reproduces the forest.
+ * per tree, n rows drawn with replacement (a row drawn c times weighs c × its class weight),
+ * ⌊√F⌋ features drawn per node. One seeded generator draws each tree's rows and the seed of its
+ * nodes' feature draws, in a fixed order, so a seed reproduces the forest on any grower.
  */
-export function trainForest(options: TrainForestOptions): ForestModel {
+export async function trainForest(options: TrainForestOptions): Promise<ForestModel> {
   const { train, classes, signal } = options;
   const params: ForestParams = { ...DEFAULT_FOREST_PARAMS, ...options.params };
   check(params);
@@ -33,33 +35,30 @@ export function trainForest(options: TrainForestOptions): ForestModel {
   const classWeight = classWeights(params.classWeight, y, K);
   const maxFeatures = params.maxFeatures > 0 ? Math.min(params.maxFeatures, matrix.features) : Math.max(1, Math.floor(Math.sqrt(matrix.features)));
   const grow = { maxDepth: params.maxDepth, minSamplesLeaf: params.minSamplesLeaf, maxFeatures };
-  let maxBins = 0;
-  for (let f = 0; f < matrix.features; f++) maxBins = Math.max(maxBins, matrix.binCounts[f]!);
-  const scratch = countHistogram(maxBins, K);
   const random = createRandom(params.seed);
-  const draws = new Int32Array(n);
-  const w = new Float64Array(n);
-  const rows = new Int32Array(n);
   const trees: ForestTree[] = [];
   const validation = options.validation;
   const validSum = validation ? new Float64Array(validation.matrix.rows * K) : undefined;
-  for (let t = 0; t < params.trees; t++) {
-    signal?.throwIfAborted();
-    if (params.bootstrap) {
-      draws.fill(0);
-      for (let d = 0; d < n; d++) draws[random.int(n)]!++;
-    } else draws.fill(1);
-    let count = 0;
-    for (let i = 0; i < n; i++) {
-      w[i] = draws[i]! * classWeight[y[i]!]!;
-      if (w[i]! > 0) rows[count++] = i;
+  const grower = await (options.grower ?? cpuForestGrower)({ matrix, y, classes: K, classWeight }, grow);
+  try {
+    for (let t = 0; t < params.trees; t++) {
+      signal?.throwIfAborted();
+      // A fresh array per tree: a grower may still hold the last one (a GPU upload in flight).
+      const draws = new Int32Array(n);
+      if (params.bootstrap) for (let d = 0; d < n; d++) draws[random.int(n)]!++;
+      else draws.fill(1);
+      // Rows of a class weighted 0 leave the tree (they would count as rows with no weight).
+      for (let i = 0; i < n; i++) if (classWeight[y[i]!] === 0) draws[i] = 0;
+      const treeSeed = Math.floor(random.next() * 4294967296);
+      const tree = await grower.grow(draws, treeSeed);
+      trees.push(tree);
+      const validationLoss = validation && validSum ? addToValidation(tree, validation, validSum, K, trees.length) : undefined;
+      options.onProgress?.({ tree: t + 1, trees: params.trees, validationLoss });
     }
-    const tree = growForestTree({ matrix, y, w, rows, classes: K }, count, grow, random, scratch);
-    trees.push(tree);
-    const validationLoss = validation && validSum ? addToValidation(tree, validation, validSum, K, trees.length) : undefined;
-    options.onProgress?.({ tree: t + 1, trees: params.trees, validationLoss });
+  } finally {
+    grower.dispose();
   }
-  return { kind: 'forest', classes: [...classes], params, binning: options.binning, trees };
+  return { kind: 'forest', classes: [...classes], params, binning: options.binning, trees, device: grower.device };
 }
 
 /** Adds a tree's leaf frequencies to the validation rows' sums; the log loss of the mean of T trees. */

@@ -46,6 +46,8 @@ export interface ForestModel {
   params: ForestParams;
   binning: FittedBinning;
   trees: ForestTree[];
+  /** "cpu", or the GPU adapter that grew the trees (with a note when the CPU finished them). */
+  device: string;
 }
 
 export interface ForestProgress {

@@ -1,0 +1,204 @@
+import type { FeatureMatrix } from '../binning/types.ts';
+import type { FeatureHistogram } from './gini-split.ts';
+
+/** The (node, feature) pairs of the current level whose class-count histograms the grower needs. */
+export interface HistogramRequests {
+  count: number;
+  /** Node of each request: its index within the level (0 … level size − 1). */
+  node: Int32Array;
+  feature: Int32Array;
+}
+
+/**
+ * A level's decisions, as the row partition needs them. Node j of the level splits on `feature[j]`
+ * (−1: it does not split) and sends a row left when its bin ≤ `bin[j]`, or when the bin is the
+ * missing one and `defaultLeft[j]` is 1. Its children are nodes `leftNext[j]` and `rightNext[j]` of
+ * the next level, or −1 where a child is a leaf (its rows leave the tree's work).
+ */
+export interface LevelSplits {
+  nodes: number;
+  nextNodes: number;
+  feature: Int32Array;
+  bin: Int32Array;
+  defaultLeft: Uint8Array;
+  leftNext: Int32Array;
+  rightNext: Int32Array;
+  /** Distinct in-bag rows of each child that goes on (by next-level node). */
+  nextRows: Int32Array;
+}
+
+/** Receives request `r`'s histogram; it is valid only during the call. */
+export type HistogramVisitor = (r: number, histogram: FeatureHistogram) => void;
+
+/**
+ * What grows a forest tree's class-count histograms, level by level: the CPU reference below, or
+ * the WebGPU kernels (src/gpu/forest-count-source.ts). Both add the same integers, so the grower
+ * (grow-forest-tree.ts) makes the same decisions on both.
+ */
+export interface ClassCountSource {
+  /** Starts a tree: row i is drawn `draws[i]` times (0: out of bag); every in-bag row is in node 0. */
+  beginTree(draws: Int32Array, inBag: number): void | Promise<void>;
+  /** Builds the requested histograms and hands each to `visit`, in any order. */
+  histograms(requests: HistogramRequests, visit: HistogramVisitor): void | Promise<void>;
+  /** Moves the rows of the level's nodes to the next level's. */
+  partition(splits: LevelSplits): void | Promise<void>;
+  /** How many more features a node with no valid split asks for at once (any number gives the same tree). */
+  readonly retryBatch: number;
+}
+
+/**
+ * The CPU reference: the in-bag rows in one list, each node of the level a contiguous segment of
+ * it. A histogram is one pass over the node's rows, and only its occupied bins are cleared, so
+ * small deep nodes cost O(rows), not O(bins). The partition is stable (left rows first).
+ */
+export class CpuClassCounts implements ClassCountSource {
+  readonly retryBatch = 1;
+  private readonly K1: number;
+  private readonly rows: Int32Array;
+  private readonly spill: Int32Array;
+  private readonly hist: Int32Array;
+  private draws: Int32Array = new Int32Array(0);
+  private start = new Int32Array(1);
+  private end = new Int32Array(1);
+  private nextStart = new Int32Array(1);
+  private nextEnd = new Int32Array(1);
+  /** Rows [0, used) of `rows` belong to held nodes. */
+  private used = 0;
+
+  constructor(
+    private readonly matrix: FeatureMatrix,
+    private readonly y: Int32Array,
+    classes: number,
+  ) {
+    this.K1 = classes + 1;
+    this.rows = new Int32Array(matrix.rows);
+    this.spill = new Int32Array(matrix.rows);
+    let maxBins = 0;
+    for (let f = 0; f < matrix.features; f++) maxBins = Math.max(maxBins, matrix.binCounts[f]!);
+    this.hist = new Int32Array(maxBins * this.K1);
+  }
+
+  beginTree(draws: Int32Array): void {
+    this.draws = draws;
+    let count = 0;
+    for (let i = 0; i < draws.length; i++) if (draws[i]! > 0) this.rows[count++] = i;
+    this.used = count;
+    this.start[0] = 0;
+    this.end[0] = count;
+  }
+
+  /** Starts a tree holding no node yet (nodes come later through `adopt`): the GPU engine's helper for small nodes. */
+  beginEmpty(draws: Int32Array): void {
+    this.draws = draws;
+    this.used = 0;
+    this.start[0] = -1;
+  }
+
+  /** Whether node j of the current level is held here. */
+  holds(j: number): boolean {
+    return this.start[j]! >= 0;
+  }
+
+  /** Takes node j of the current level (after `partition`), with these rows. */
+  adopt(j: number, rows: ArrayLike<number>): void {
+    this.rows.set(rows, this.used);
+    this.start[j] = this.used;
+    this.used += rows.length;
+    this.end[j] = this.used;
+  }
+
+  histograms(requests: HistogramRequests, visit: HistogramVisitor): void {
+    const { matrix, hist, K1 } = this;
+    for (let r = 0; r < requests.count; r++) {
+      const j = requests.node[r]!;
+      if (!this.holds(j)) continue;
+      const f = requests.feature[r]!;
+      const miss = matrix.binCounts[f]! - 1;
+      const range = addClassCounts(matrix, this.y, this.draws, this.rows, this.start[j]!, this.end[j]!, f, K1, hist);
+      const lo = range >> 16;
+      const hi = (range & 0xffff) - 1;
+      visit(r, { hist, offset: 0, lo, hi, miss });
+      if (hi >= 0) hist.fill(0, lo * K1, (hi + 1) * K1);
+      hist.fill(0, miss * K1, (miss + 1) * K1);
+    }
+  }
+
+  partition(splits: LevelSplits): void {
+    const { matrix, rows, spill } = this;
+    const n = matrix.rows;
+    if (this.nextStart.length < splits.nextNodes) {
+      this.nextStart = new Int32Array(Math.max(splits.nextNodes, this.nextStart.length * 2));
+      this.nextEnd = new Int32Array(this.nextStart.length);
+    }
+    const { nextStart, nextEnd } = this;
+    nextStart.fill(-1, 0, splits.nextNodes);
+    for (let j = 0; j < splits.nodes; j++) {
+      const f = splits.feature[j]!;
+      if (f < 0 || !this.holds(j)) continue;
+      const start = this.start[j]!;
+      const end = this.end[j]!;
+      const miss = matrix.binCounts[f]! - 1;
+      const bin = splits.bin[j]!;
+      const missLeft = splits.defaultLeft[j] === 1;
+      const col = f * n;
+      let l = start;
+      let r = 0;
+      for (let k = start; k < end; k++) {
+        const i = rows[k]!;
+        const b = matrix.bins[col + i]!;
+        if (b === miss ? missLeft : b <= bin) rows[l++] = i;
+        else spill[r++] = i;
+      }
+      rows.set(spill.subarray(0, r), l);
+      const left = splits.leftNext[j]!;
+      const right = splits.rightNext[j]!;
+      if (left >= 0) {
+        nextStart[left] = start;
+        nextEnd[left] = l;
+      }
+      if (right >= 0) {
+        nextStart[right] = l;
+        nextEnd[right] = end;
+      }
+    }
+    [this.start, this.nextStart] = [nextStart, this.start];
+    [this.end, this.nextEnd] = [nextEnd, this.end];
+  }
+}
+
+/**
+ * CPU reference of FOREST_HISTOGRAM_WGSL (src/gpu/forest-histogram-kernel.ts): adds the rows
+ * `rows[start … end)` to feature f's class-count histogram (`hist`, zero where it is added to):
+ * their draws to their class's cell, 1 to the distinct-row cell. Returns the occupied real bins
+ * as lo · 65536 + hi + 1 (hi + 1 = 0: none).
+ */
+export function addClassCounts(
+  matrix: FeatureMatrix,
+  y: Int32Array,
+  draws: Int32Array,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  f: number,
+  K1: number,
+  hist: Int32Array,
+): number {
+  const bins = matrix.bins;
+  const col = f * matrix.rows;
+  const miss = matrix.binCounts[f]! - 1;
+  const K = K1 - 1;
+  let lo = miss;
+  let hi = -1;
+  for (let k = start; k < end; k++) {
+    const i = rows[k]!;
+    const b = bins[col + i]!;
+    const at = b * K1;
+    hist[at + y[i]!]! += draws[i]!;
+    hist[at + K]!++;
+    if (b !== miss) {
+      if (b < lo) lo = b;
+      if (b > hi) hi = b;
+    }
+  }
+  return hi < 0 ? 0 : lo * 65536 + hi + 1;
+}

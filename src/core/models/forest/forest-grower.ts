@@ -1,0 +1,30 @@
+import { CpuClassCounts } from './class-counts.ts';
+import { ForestScratch, growForestTree, type ForestData, type GrowForestParams } from './grow-forest-tree.ts';
+import type { ForestTree } from './types.ts';
+
+/**
+ * What grows the trees of a forest: the CPU reference here, or a GPU engine (src/gpu) whose
+ * class-count histograms come from WebGPU kernels. Both hand exact integer counts to the same
+ * grower (grow-forest-tree.ts), so both grow the same trees.
+ */
+export interface ForestGrower {
+  /** "cpu", or the GPU adapter's description. */
+  readonly device: string;
+  /** One tree: row i drawn `draws[i]` times (0: out of bag); node features drawn from `treeSeed`. */
+  grow(draws: Int32Array, treeSeed: number): ForestTree | Promise<ForestTree>;
+  /** Frees what the grower holds (device buffers). */
+  dispose(): void;
+}
+
+export type ForestGrowerFactory = (data: ForestData, params: GrowForestParams) => ForestGrower | Promise<ForestGrower>;
+
+/** The CPU reference grower, one thread. */
+export const cpuForestGrower: ForestGrowerFactory = (data, params) => {
+  const source = new CpuClassCounts(data.matrix, data.y, data.classes);
+  const scratch = new ForestScratch(data);
+  return {
+    device: 'cpu',
+    grow: (draws, treeSeed) => growForestTree(source, params, draws, treeSeed, scratch),
+    dispose: () => undefined,
+  };
+};
