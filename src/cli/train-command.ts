@@ -21,8 +21,8 @@ export const TRAIN_HELP = `workbench train --train A.csv --test B.csv --label CO
   --trees N          trees, rf (100)               --depth N   tree depth (gbdt 6, rf 16)
   --bins N           bins per feature (256)        --seed N    random seed (0)
   --device cpu|gpu   where trees grow (cpu). gpu: WebGPU through Dawn, on the system's Vulkan driver or,
-                     when there is none, Chromium's SwiftShader; gbdt trains and predicts there, rf
-                     and logistic run on the cpu. Both devices give the same predictions.`;
+                     when there is none, Chromium's SwiftShader; gbdt and rf train and predict there,
+                     logistic runs on the cpu. Both devices give the same predictions.`;
 
 const int = (args: ParsedArgs, name: string, fallback: number, min: number, max: number): number => {
   const raw = args.flags.get(name);
@@ -123,7 +123,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
 async function openGpu(model: string): Promise<GpuEngines> {
   try {
     const engines = await gpuEngines(await nodeGpu());
-    process.stderr.write(`GPU: ${engines.adapter}${model === 'gbdt' ? '' : ` (${model} trains on the cpu; the GPU path grows gbdt trees)`}\n`);
+    process.stderr.write(`GPU: ${engines.adapter}${model === 'gbdt' || model === 'rf' ? '' : ` (${model} trains on the cpu; the GPU path grows gbdt and rf trees)`}\n`);
     return engines;
   } catch (err) {
     if (err instanceof GpuUnavailableError) throw new UsageError(`--device gpu: ${err.message}; install a Vulkan driver (or Debian's chromium, whose SwiftShader serves as one) or use --device cpu`);

@@ -1,5 +1,7 @@
 import type { TrainEngines } from '../core/models/train-model.ts';
 import { openGpuDevice, type GpuDevice } from './device.ts';
+import { gpuForestGrower } from './forest-grower.ts';
+import { predictForestOnGpu } from './forest-predict.ts';
 import { gpuGrower } from './gbdt-grower.ts';
 import { predictGbdtOnGpu } from './predict-gbdt.ts';
 
@@ -18,7 +20,12 @@ export interface GpuEngines {
 export async function gpuEngines(gpu: GPU | undefined): Promise<GpuEngines> {
   const device = await openGpuDevice(gpu);
   return {
-    engines: { grower: gpuGrower(device), predictGbdt: (model, matrix) => predictGbdtOnGpu(device, model, matrix) },
+    engines: {
+      grower: gpuGrower(device),
+      predictGbdt: (model, matrix) => predictGbdtOnGpu(device, model, matrix),
+      forestGrower: gpuForestGrower(device),
+      predictForest: (model, matrix) => predictForestOnGpu(device, model, matrix),
+    },
     adapter: device.adapter,
     gpu: device,
     dispose: () => device.device.destroy(),

@@ -142,7 +142,7 @@ export class TrainApi {
       });
     };
     if (req.device === 'cpu') return { trained: await run(), notice: null };
-    if (req.model !== 'gbdt') return { trained: await run(), notice: `The GPU path trains GBDT only; ${MODEL_NAMES[req.model]} trained on the CPU.` };
+    if (req.model === 'logistic') return { trained: await run(), notice: `The GPU path trains GBDT and random forests only; ${MODEL_NAMES[req.model]} trained on the CPU.` };
     let engines: TrainEngines;
     try {
       engines = (await this.openGpu()).engines;

@@ -3,6 +3,7 @@ import { predictForestTable } from './forest/predict-forest.ts';
 import { trainForestOnTable } from './forest/train-forest-on-table.ts';
 import { applyBinning } from './binning/apply-binning.ts';
 import type { FeatureMatrix } from './binning/types.ts';
+import type { ForestGrowerFactory } from './forest/forest-grower.ts';
 import type { ForestModel, ForestParams } from './forest/types.ts';
 import type { GrowerFactory } from './gbdt/grower.ts';
 import { predictTable } from './gbdt/predict.ts';
@@ -27,12 +28,16 @@ export interface TrainProgress {
   validationLoss?: number;
 }
 
-/** The engines a model may train on; `gpu` grows GBDT trees with the WebGPU kernels of src/gpu. */
+/** The engines a model may train on; a GPU engine (src/gpu) grows GBDT and forest trees with WebGPU kernels. */
 export interface TrainEngines {
   /** Grows boosting trees (the CPU reference when absent). */
   grower?: GrowerFactory;
   /** Predicts with a boosted model on a binned matrix (the CPU reference when absent). */
   predictGbdt?: (model: GbdtModel, matrix: FeatureMatrix) => Promise<Float32Array>;
+  /** Grows random-forest trees (the CPU reference when absent). */
+  forestGrower?: ForestGrowerFactory;
+  /** Predicts with a random forest on a binned matrix (the CPU reference when absent). */
+  predictForest?: (model: ForestModel, matrix: FeatureMatrix) => Promise<Float32Array>;
 }
 
 export interface TrainModelOptions {
@@ -70,9 +75,10 @@ export async function trainModel(table: Table, options: TrainModelOptions): Prom
     const fitted = await trainForestOnTable(table, {
       ...common,
       params: options.params as Partial<ForestParams>,
+      grower: options.engines?.forestGrower,
       onProgress: (p) => onProgress?.({ unit: 'tree', done: p.tree, total: p.trees, validationLoss: p.validationLoss }),
     });
-    return { ...fitted, device: 'cpu' };
+    return { ...fitted, device: fitted.model.device };
   }
   const fitted = trainLogisticOnTable(table, {
     ...common,
@@ -92,5 +98,6 @@ export function predictModel(model: Model, table: Table, rows?: ArrayLike<number
 /** As `predictModel`, through the engines' GPU prediction where they have one for the model. */
 export async function predictModelWith(model: Model, table: Table, engines: TrainEngines | undefined, rows?: ArrayLike<number>): Promise<Float32Array> {
   if (model.kind === 'gbdt' && engines?.predictGbdt) return engines.predictGbdt(model, applyBinning(table, model.binning, rows));
+  if (model.kind === 'forest' && engines?.predictForest) return engines.predictForest(model, applyBinning(table, model.binning, rows));
   return predictModel(model, table, rows);
 }
