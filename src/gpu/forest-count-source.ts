@@ -88,7 +88,7 @@ export class GpuClassCounts implements ClassCountSource {
       const bins = own(storage(device, (end - first) * n, `bins ${first}–${end}`));
       device.queue.writeBuffer(bins, 0, padded(matrix.bins.subarray(first * n, end * n)));
       const histParams = own(uniform(device, 4, 'histogram params'));
-      device.queue.writeBuffer(histParams, 0, Uint32Array.of(n, this.grid().stride, this.K1, 0));
+
       const partParams = own(uniform(device, 4, 'partition params'));
       device.queue.writeBuffer(partParams, 0, Int32Array.of(n, this.grid().stride, first, end));
       this.shards.push({ first, end, bins, pairs: own(storage(device, 8, 'pairs')), pairCapacity: 1, histParams, partParams });
@@ -217,6 +217,8 @@ export class GpuClassCounts implements ClassCountSource {
       if (nodePairs[2 * j + 1] === 0) nodePairs[2 * j] = p;
       perNode = Math.max(perNode, ++nodePairs[2 * j + 1]!);
     });
+    // A software adapter pays per invocation: one adds all of a row's pairs there (a GPU keeps them apart, for more threads in flight).
+    const perInvocation = this.gpu.software ? perNode : 1;
     this.nodePairs = this.fit(this.nodePairs, nodePairs.byteLength, 'node pairs');
     device.queue.writeBuffer(this.nodePairs, 0, nodePairs);
     this.hist = this.fit(this.hist, cells * 4, 'class counts', GPUBufferUsage.COPY_SRC);
@@ -241,9 +243,10 @@ export class GpuClassCounts implements ClassCountSource {
         shard.pairs = storage(device, shard.pairCapacity * 8, 'pairs');
       }
       device.queue.writeBuffer(shard.pairs, 0, pairs);
+      device.queue.writeBuffer(shard.histParams, 0, Uint32Array.of(this.matrix.rows, this.grid().stride, this.K1, perInvocation));
       const buffers = [shard.histParams, shard.bins, this.draws, this.classes, this.nodes[this.current]!, this.nodePairs, shard.pairs, this.hist];
       pass.setBindGroup(0, device.createBindGroup({ layout: this.histPipeline.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) }));
-      pass.dispatchWorkgroups(this.grid().groups, perNode);
+      pass.dispatchWorkgroups(this.grid().groups, Math.ceil(perNode / perInvocation));
     }
     pass.end();
     return readBack(device, encoder, this.hist, cells * 4);

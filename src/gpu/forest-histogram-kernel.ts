@@ -8,8 +8,8 @@ export const NO_NODE = 0xffffffff;
  * (src/core/models/forest/class-counts.ts), through `CpuClassCounts.histograms`; the parity test
  * runs both on the same requests.
  *
- * One invocation adds one (row, pair of its node): the row's bootstrap draws go to its class's cell
- * and 1 to the distinct-row cell of its bin, with 32-bit integer atomics. The sums are exact
+ * One invocation adds a row to `perInvocation` of its node's pairs: the row's bootstrap draws go to
+ * its class's cell and 1 to the distinct-row cell of its bin, with 32-bit integer atomics. The sums are exact
  * integers below 2^31 (at most n draws), so any order of arrival gives the same histogram.
  *
  * Cells of a pair: first + bin · cellsPerBin + {0 … K − 1: class draws, K: distinct rows}.
@@ -20,7 +20,8 @@ struct Params {
   rows: u32,
   stride: u32,
   cellsPerBin: u32,
-  unused: u32,
+  // Pairs of a row's node each invocation adds (grid y = ⌈pairs per node / this⌉).
+  perInvocation: u32,
 }
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> bins: array<u32>;
@@ -42,16 +43,22 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
       continue;
     }
     let range = nodePairs[node];
-    if (id.y >= range.y) {
+    let first = id.y * params.perInvocation;
+    let end = min(range.y, first + params.perInvocation);
+    if (first >= end) {
       continue;
     }
-    let pair = pairs[range.x + id.y];
-    if (pair.x == NONE) {
-      continue;
+    let drawn = draws[row];
+    let classCell = classes[row];
+    for (var p = first; p < end; p++) {
+      let pair = pairs[range.x + p];
+      if (pair.x == NONE) {
+        continue;
+      }
+      let cell = pair.y + readBin(pair.x * params.rows + row) * params.cellsPerBin;
+      atomicAdd(&hist[cell + classCell], drawn);
+      atomicAdd(&hist[cell + params.cellsPerBin - 1u], 1u);
     }
-    let cell = pair.y + readBin(pair.x * params.rows + row) * params.cellsPerBin;
-    atomicAdd(&hist[cell + classes[row]], draws[row]);
-    atomicAdd(&hist[cell + params.cellsPerBin - 1u], 1u);
   }
 }`;
 
