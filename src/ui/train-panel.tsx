@@ -54,7 +54,7 @@ function gpuNote(gpu: GpuStatus, model: Model): string | null {
   if (gpu.state === 'probing') return 'looking for a WebGPU adapter…';
   if (gpu.state === 'probed') {
     if (gpu.adapter === null) return `No WebGPU adapter (${gpu.error ?? 'unknown reason'}); training will fall back to the CPU.`;
-    return model === 'gbdt' ? `Adapter: ${gpu.adapter}` : `Adapter: ${gpu.adapter}. The GPU path trains GBDT only; this model trains on the CPU.`;
+    return model === 'logistic' ? `Adapter: ${gpu.adapter}. Logistic regression trains on the CPU.` : `Adapter: ${gpu.adapter}`;
   }
   return null;
 }

@@ -73,7 +73,7 @@ describe('the train worker API (in-thread)', () => {
     const api = new TrainApi({ gpu: () => undefined });
     const rf = await api.train(ipc(table), { ...gbdt(), model: 'rf', device: 'gpu', params: { trees: 5, maxDepth: 6 } });
     expect(rf.device).toBe('cpu');
-    expect(rf.notice).toMatch(/GPU path trains GBDT only/);
+    expect(rf.notice).toMatch(/WebGPU is unavailable/);
     const none = await api.train(ipc(table), { ...gbdt(), device: 'gpu' });
     expect(none.device).toBe('cpu');
     expect(none.notice).toMatch(/WebGPU is unavailable/);
