@@ -82,7 +82,7 @@ class ParallelTreeGrower implements TreeGrower {
     this.owned.push(pool.idOf(offsets));
     this.layout = { offsets, slotSize: layout.slotSize };
     this.scratch = createScratch(matrix.rows, pool.allocator(this.owned));
-    this.work = new PooledLevelWork(pool, this.matrix, this.layout, this.owned);
+    this.work = new PooledLevelWork(pool, this.matrix, this.layout, matrix.binCounts, this.owned);
   }
 
   grow(...[q, active, features, nodeOfRow]: Parameters<TreeGrower['grow']>) {

@@ -1,12 +1,6 @@
-import { partitionRows } from '../core/models/gbdt/grow-tree.ts';
+import { partitionRows, searchSlots } from '../core/models/gbdt/grow-tree.ts';
 import { buildLevelHistograms, buildRootHistogram } from '../core/models/gbdt/histogram.ts';
-import { CONTROL, OP, parsePoolMessage, writeError, type BufferKind, type HelperReply } from './histogram-pool-protocol.ts';
-
-/**
- * Polls before sleeping in Atomics.wait: the next job usually comes within tens of microseconds
- * (the caller only searches splits and partitions rows in between), sooner than a futex wake-up.
- */
-const SPIN = 2000;
+import { CONTROL, OP, parsePoolMessage, HELPER_SPIN_MS, writeError, type BufferKind, type HelperReply } from './histogram-pool-protocol.ts';
 
 type View = Uint8Array | Int32Array | Float64Array;
 
@@ -34,10 +28,8 @@ export function histogramHelper(reply: (message: HelperReply) => void): (data: u
     const to = c[CONTROL.BOUNDS + index + 1]!;
     if (from >= to) return;
     const matrix = { rows: c[CONTROL.ROWS]!, bins: view<Uint8Array>(CONTROL.BINS) };
-    const gl = view<Float64Array>(CONTROL.GL);
-    const hl = view<Float64Array>(CONTROL.HL);
     if (op === OP.PARTITION) {
-      const lists = { rows: view<Int32Array>(CONTROL.ROW_LIST), gl, hl, spareRows: view<Int32Array>(CONTROL.SPARE_ROWS), spareG: view<Float64Array>(CONTROL.SPARE_G), spareH: view<Float64Array>(CONTROL.SPARE_H) };
+      const lists = { rows: view<Int32Array>(CONTROL.ROW_LIST), spareRows: view<Int32Array>(CONTROL.SPARE_ROWS) };
       const splits = view<Int32Array>(CONTROL.SPLITS);
       const pieces = view<Int32Array>(CONTROL.PIECES);
       for (let p = from; p < to; p++) pieces[4 * p + 3] = partitionRows(matrix, lists, splits, pieces[4 * p + 2]!, pieces[4 * p]!, pieces[4 * p + 1]!, goesLeft);
@@ -45,18 +37,27 @@ export function histogramHelper(reply: (message: HelperReply) => void): (data: u
     }
     const layout = { offsets: view<Int32Array>(CONTROL.OFFSETS), slotSize: c[CONTROL.SLOT_SIZE]! };
     const features = view<Int32Array>(CONTROL.FEATURES).subarray(from, to);
+    const gl = view<Float64Array>(CONTROL.GL);
+    const hl = view<Float64Array>(CONTROL.HL);
     const hist = view<Float64Array>(CONTROL.HIST);
     if (op === OP.ROOT) buildRootHistogram(matrix, layout, features, gl, hl, hist);
     else if (op === OP.LEVEL) {
       const segments = view<Int32Array>(CONTROL.SEGMENTS);
       buildLevelHistograms(matrix, layout, features, view<Int32Array>(CONTROL.ROW_LIST), gl, hl, segments, c[CONTROL.SEGMENT_COUNT]!, hist, view<Float64Array>(CONTROL.PARENT));
     } else throw new Error(`histogram helper: unknown job ${op}`);
+    const slots = c[CONTROL.SEARCH_SLOTS]!;
+    if (slots > 0) {
+      const p = view<Float64Array>(CONTROL.SEARCH_PARAMS);
+      const search = { binCounts: view<Int32Array>(CONTROL.BIN_COUNTS), units: { g: p[0]!, h: p[1]! }, params: { lambda: p[2]!, minChildWeight: p[3]!, gamma: p[4]! } };
+      searchSlots(hist, slots, layout, features, search, view<Float64Array>(CONTROL.CANDIDATES).subarray(4 * slots * index, 4 * slots * (index + 1)));
+    }
   }
 
   function waitForJobs(): void {
     const c = control!;
     for (;;) {
-      for (let s = 0; s < SPIN && Atomics.load(c, CONTROL.GENERATION) === seen; s++);
+      const until = performance.now() + HELPER_SPIN_MS;
+      for (let s = 1; Atomics.load(c, CONTROL.GENERATION) === seen; s++) if ((s & 1023) === 0 && performance.now() > until) break;
       Atomics.wait(c, CONTROL.GENERATION, seen);
       const generation = Atomics.load(c, CONTROL.GENERATION);
       if (generation === seen) continue;

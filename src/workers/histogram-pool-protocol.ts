@@ -30,8 +30,11 @@ export const CONTROL = {
   SPLITS: 16,
   PIECES: 17,
   SPARE_ROWS: 18,
-  SPARE_G: 19,
-  SPARE_H: 20,
+  /** Slots whose best split a histogram job searches (0: none), and the search's arrays. */
+  SEARCH_SLOTS: 19,
+  SEARCH_PARAMS: 20,
+  BIN_COUNTS: 21,
+  CANDIDATES: 22,
   /**
    * Thread t takes items [BOUNDS + t] … [BOUNDS + t + 1] of the job (t = 0: the caller): features of
    * the job's feature list, or pieces of a partition job.
@@ -48,6 +51,17 @@ export const OP = {
   /** Stop waiting for jobs, for good. */
   EXIT: 4,
 } as const;
+
+/**
+ * How long a helper polls the control block for the next job before sleeping in Atomics.wait, and
+ * how long the caller polls for the helpers to finish. Waking a sleeping thread costs ~60–110 µs on
+ * this 2-vCPU virtual machine (an idle vCPU halts) against ~3 µs when it polls; jobs come every
+ * ~100–300 µs while a tree grows (the caller searches splits and partitions in between), so a
+ * helper that polls half a millisecond sleeps about once per tree. Polling longer hurts when other
+ * processes want the cores: a polling thread holds one while the thread it waits for is queued.
+ */
+export const HELPER_SPIN_MS = 0.5;
+export const CALLER_SPIN_MS = 0.1;
 
 export function controlLength(threads: number): number {
   return CONTROL.BOUNDS + threads + 1;

@@ -1,4 +1,4 @@
-import { partitionRows, serialLevelWork, type LevelWork, type RowLists } from '../core/models/gbdt/grow-tree.ts';
+import { partitionRows, searchSlots, serialLevelWork, type LevelWork, type RowLists, type SplitSearch } from '../core/models/gbdt/grow-tree.ts';
 import { buildLevelHistograms, buildRootHistogram, type BinnedColumns, type HistogramLayout } from '../core/models/gbdt/histogram.ts';
 import { OP } from './histogram-pool-protocol.ts';
 import type { HistogramPool } from './histogram-pool.ts';
@@ -7,14 +7,16 @@ import type { HistogramPool } from './histogram-pool.ts';
  * Work small enough for the calling thread alone, where a job's round trip (tens of microseconds)
  * would cost more than it saves: partitions of fewer rows, histograms of fewer row × feature cells.
  */
-const PARALLEL_PARTITION_ROWS = 4096;
+const PARALLEL_PARTITION_ROWS = 65536;
 const PARALLEL_HISTOGRAM_CELLS = 65536;
 
 /**
- * A tree's row loops spread over the pool: histograms split by feature (each thread owns the cells
- * of its features, so no atomics on them), partitions split by rows (each thread a run of the
- * level's rows, pieces of a segment put back together here). Every array a job names lies in the
- * pool's shared memory; `owned` collects the ids of what this object allocates.
+ * A tree's row loops spread over the pool. Histograms are split by feature: each thread owns the
+ * cells of its features (no atomics on them), subtracts siblings for them and searches them for
+ * each node's best split, and the threads' bests are merged here in feature order. Partitions are
+ * split by rows: each thread takes a run of the level's rows, and pieces of a segment are put back
+ * together here. Every array a job names lies in the pool's shared memory; `owned` collects the
+ * ids of what this object allocates.
  */
 export class PooledLevelWork implements LevelWork {
   private readonly bounds: Int32Array;
@@ -24,47 +26,94 @@ export class PooledLevelWork implements LevelWork {
   private segments: Int32Array;
   private splits: Int32Array;
   private pieces: Int32Array;
+  private readonly binCounts: Int32Array;
+  /** gUnit, hUnit, lambda, minChildWeight, gamma of the current search. */
+  private readonly searchParams: Float64Array;
+  /** Per thread, `slots` quadruples as `searchSlots` writes them. */
+  private candidates: Float64Array;
 
   constructor(
     private readonly pool: HistogramPool,
     private readonly matrix: BinnedColumns,
     private readonly layout: HistogramLayout,
+    binCounts: Int32Array,
     private readonly owned: number[],
   ) {
     this.bounds = new Int32Array(pool.threads + 1);
     this.serial = serialLevelWork(matrix, layout);
-    this.features = this.grow(undefined, 0);
-    this.segments = this.grow(undefined, 4 * 32);
-    this.splits = this.grow(undefined, 6 * 32);
-    this.pieces = this.grow(undefined, 4 * 32);
+    this.features = this.grow('i32', undefined, 0);
+    this.segments = this.grow('i32', undefined, 4 * 32);
+    this.splits = this.grow('i32', undefined, 6 * 32);
+    this.pieces = this.grow('i32', undefined, 4 * 32);
+    this.binCounts = this.grow('i32', undefined, binCounts.length);
+    this.binCounts.set(binCounts);
+    this.searchParams = this.grow('f64', undefined, 5);
+    this.candidates = this.grow('f64', undefined, pool.threads * 4 * 64);
   }
 
-  buildRoot(features: Int32Array, gl: Float64Array, hl: Float64Array, hist: Float64Array): void {
+  buildRoot(features: Int32Array, gl: Float64Array, hl: Float64Array, hist: Float64Array, search: SplitSearch | undefined, best: Float64Array): void {
     const { matrix, layout, pool } = this;
     const shared = this.shareFeatures(features);
-    pool.run(OP.ROOT, { ...this.common(), GL: pool.idOf(gl), HL: pool.idOf(hl), HIST: pool.idOf(hist) }, this.bounds, (from, to) =>
-      buildRootHistogram(matrix, layout, shared.subarray(from, to), gl, hl, hist),
-    );
+    const fields = { ...this.common(), ...this.searchFields(search, 1), GL: pool.idOf(gl), HL: pool.idOf(hl), HIST: pool.idOf(hist) };
+    pool.run(OP.ROOT, fields, this.bounds, (from, to) => {
+      buildRootHistogram(matrix, layout, shared.subarray(from, to), gl, hl, hist);
+      if (search) searchSlots(hist, 1, layout, shared.subarray(from, to), search, this.candidates);
+    });
+    if (search) this.mergeCandidates(1, best);
   }
 
-  buildLevel(features: Int32Array, rows: Int32Array, gl: Float64Array, hl: Float64Array, segments: Int32Array, count: number, hist: Float64Array, parent: Float64Array): void {
+  buildLevel(
+    features: Int32Array,
+    rows: Int32Array,
+    gl: Float64Array,
+    hl: Float64Array,
+    segments: Int32Array,
+    count: number,
+    hist: Float64Array,
+    parent: Float64Array,
+    search: SplitSearch | undefined,
+    best: Float64Array,
+  ): void {
     let cells = 0;
     for (let s = 0; s < count; s++) cells += (segments[4 * s + 2]! - segments[4 * s + 1]!) * features.length;
-    if (cells < PARALLEL_HISTOGRAM_CELLS) return this.serial.buildLevel(features, rows, gl, hl, segments, count, hist, parent);
+    if (cells < PARALLEL_HISTOGRAM_CELLS) return this.serial.buildLevel(features, rows, gl, hl, segments, count, hist, parent, search, best);
     const { matrix, layout, pool } = this;
     const shared = this.shareFeatures(features);
-    const segs = (this.segments = this.grow(this.segments, 4 * count));
+    const segs = (this.segments = this.grow('i32', this.segments, 4 * count));
     segs.set(segments.subarray(0, 4 * count));
-    const fields = { ...this.common(), ROW_LIST: pool.idOf(rows), GL: pool.idOf(gl), HL: pool.idOf(hl), HIST: pool.idOf(hist), PARENT: pool.idOf(parent) };
-    pool.run(OP.LEVEL, { ...fields, SEGMENTS: pool.idOf(segs), SEGMENT_COUNT: count }, this.bounds, (from, to) =>
-      buildLevelHistograms(matrix, layout, shared.subarray(from, to), rows, gl, hl, segs, count, hist, parent),
-    );
+    const fields = { ...this.common(), ...this.searchFields(search, 2 * count), ROW_LIST: pool.idOf(rows), GL: pool.idOf(gl), HL: pool.idOf(hl), HIST: pool.idOf(hist) };
+    pool.run(OP.LEVEL, { ...fields, PARENT: pool.idOf(parent), SEGMENTS: pool.idOf(segs), SEGMENT_COUNT: count }, this.bounds, (from, to) => {
+      buildLevelHistograms(matrix, layout, shared.subarray(from, to), rows, gl, hl, segs, count, hist, parent);
+      if (search) searchSlots(hist, 2 * count, layout, shared.subarray(from, to), search, this.candidates);
+    });
+    if (search) this.mergeCandidates(2 * count, best);
+  }
+
+  /** Shares a search's parameters; thread t writes its candidates for `slots` slots at t · 4 · slots. */
+  private searchFields(search: SplitSearch | undefined, slots: number) {
+    if (!search) return { SEARCH_SLOTS: 0 };
+    this.searchParams.set([search.units.g, search.units.h, search.params.lambda, search.params.minChildWeight, search.params.gamma]);
+    this.candidates = this.grow('f64', this.candidates, this.pool.threads * 4 * slots);
+    return { SEARCH_SLOTS: slots, SEARCH_PARAMS: this.pool.idOf(this.searchParams), BIN_COUNTS: this.pool.idOf(this.binCounts), CANDIDATES: this.pool.idOf(this.candidates) };
+  }
+
+  /** Each slot's best over the threads' runs of features, in order: a later run wins only with a strictly greater gain. */
+  private mergeCandidates(slots: number, best: Float64Array): void {
+    const c = this.candidates;
+    for (let slot = 0; slot < slots; slot++) {
+      let from = 4 * slot;
+      for (let t = 1; t < this.pool.threads; t++) {
+        const at = 4 * (t * slots + slot);
+        if (c[at]! > c[from]!) from = at;
+      }
+      best.set(c.subarray(from, from + 4), 4 * slot);
+    }
   }
 
   /**
    * The level's rows (its segments one after another) are cut into one run per thread; a segment
    * cut between threads becomes pieces, each split in place ([left][right] with the right rows in
-   * the spare lists), then joined here: the pieces' left rows moved together, the right rows after.
+   * the spare list), then joined here: the pieces' left rows moved together, the right rows after.
    */
   partition(lists: RowLists, splits: Int32Array, count: number, mids: Int32Array): void {
     let total = 0;
@@ -72,9 +121,9 @@ export class PooledLevelWork implements LevelWork {
     if (total < PARALLEL_PARTITION_ROWS) return this.serial.partition(lists, splits, count, mids);
     const { pool, matrix, goesLeft } = this;
     const T = pool.threads;
-    const shared = (this.splits = this.grow(this.splits, 6 * count));
+    const shared = (this.splits = this.grow('i32', this.splits, 6 * count));
     shared.set(splits.subarray(0, 6 * count));
-    const pieces = (this.pieces = this.grow(this.pieces, 4 * (count + T)));
+    const pieces = (this.pieces = this.grow('i32', this.pieces, 4 * (count + T)));
     const cut = (t: number) => Math.round((t * total) / T);
     let piece = 0;
     let thread = 1;
@@ -95,11 +144,7 @@ export class PooledLevelWork implements LevelWork {
       ROWS: matrix.rows,
       BINS: pool.idOf(matrix.bins),
       ROW_LIST: pool.idOf(lists.rows),
-      GL: pool.idOf(lists.gl),
-      HL: pool.idOf(lists.hl),
       SPARE_ROWS: pool.idOf(lists.spareRows),
-      SPARE_G: pool.idOf(lists.spareG),
-      SPARE_H: pool.idOf(lists.spareH),
       SPLITS: pool.idOf(shared),
       PIECES: pool.idOf(pieces),
     };
@@ -122,7 +167,7 @@ export class PooledLevelWork implements LevelWork {
    */
   private shareFeatures(features: Int32Array): Int32Array {
     const F = features.length;
-    this.features = this.grow(this.features, F);
+    this.features = this.grow('i32', this.features, F);
     this.features.set(features);
     const T = this.pool.threads;
     const quads = Math.floor(F / 4);
@@ -131,11 +176,13 @@ export class PooledLevelWork implements LevelWork {
     return this.features.subarray(0, F);
   }
 
-  /** A shared Int32Array of at least `length`: `array` when it is long enough, else a new one. */
-  private grow(array: Int32Array | undefined, length: number): Int32Array {
+  /** A shared array of at least `length`: `array` when it is long enough, else a new one. */
+  private grow(kind: 'i32', array: Int32Array | undefined, length: number): Int32Array;
+  private grow(kind: 'f64', array: Float64Array | undefined, length: number): Float64Array;
+  private grow(kind: 'i32' | 'f64', array: Int32Array | Float64Array | undefined, length: number): Int32Array | Float64Array {
     if (array && array.length >= length) return array;
     if (array) this.pool.release([this.pool.idOf(array)]);
-    const fresh = this.pool.share('i32', Math.max(length, 2 * (array?.length ?? 0)));
+    const fresh = this.pool.share(kind, Math.max(length, 2 * (array?.length ?? 0)));
     this.owned.push(this.pool.idOf(fresh));
     return fresh;
   }
@@ -143,7 +190,7 @@ export class PooledLevelWork implements LevelWork {
 
 /** Joins partitioned pieces, in order, into each split's [left rows][right rows]; mids[j] = where the right rows start. */
 function join(lists: RowLists, splits: Int32Array, count: number, pieces: Int32Array, pieceCount: number, mids: Int32Array): void {
-  const { rows, gl, hl, spareRows, spareG, spareH } = lists;
+  const { rows, spareRows } = lists;
   let p = 0;
   for (let j = 0; j < count; j++) {
     const first = p;
@@ -151,11 +198,7 @@ function join(lists: RowLists, splits: Int32Array, count: number, pieces: Int32A
     for (; p < pieceCount && pieces[4 * p + 2] === j; p++) {
       const start = pieces[4 * p]!;
       const left = pieces[4 * p + 3]!;
-      if (start !== at) {
-        rows.copyWithin(at, start, start + left);
-        gl.copyWithin(at, start, start + left);
-        hl.copyWithin(at, start, start + left);
-      }
+      if (start !== at) rows.copyWithin(at, start, start + left);
       at += left;
     }
     mids[j] = at;
@@ -163,8 +206,6 @@ function join(lists: RowLists, splits: Int32Array, count: number, pieces: Int32A
       const start = pieces[4 * q]!;
       const right = pieces[4 * q + 1]! - start - pieces[4 * q + 3]!;
       rows.set(spareRows.subarray(start, start + right), at);
-      gl.set(spareG.subarray(start, start + right), at);
-      hl.set(spareH.subarray(start, start + right), at);
       at += right;
     }
   }

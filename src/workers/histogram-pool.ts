@@ -1,5 +1,5 @@
 import type { ScratchAllocator } from '../core/models/gbdt/grow-tree.ts';
-import { CONTROL, controlLength, ERROR_BYTES, OP, parseHelperReply, readError, type BufferKind, type PoolMessage } from './histogram-pool-protocol.ts';
+import { CONTROL, controlLength, ERROR_BYTES, OP, parseHelperReply, readError, CALLER_SPIN_MS, type BufferKind, type PoolMessage } from './histogram-pool-protocol.ts';
 
 /** One helper thread as the pool sees it: a Node worker thread or a browser Worker. */
 export interface HelperThread {
@@ -172,7 +172,9 @@ export class HistogramPool {
     const c = this.control;
     const want = this.helpers.length;
     const deadline = performance.now() + STALL_MS;
-    for (let spin = 0; spin < 4000 && Atomics.load(c, CONTROL.DONE) < want; spin++);
+    // The helpers usually finish within a moment of the caller's own share: poll before sleeping.
+    const until = performance.now() + CALLER_SPIN_MS;
+    for (let s = 1; Atomics.load(c, CONTROL.DONE) < want; s++) if ((s & 1023) === 0 && performance.now() > until) break;
     for (;;) {
       const done = Atomics.load(c, CONTROL.DONE);
       if (done >= want) return;

@@ -43,8 +43,8 @@ async function expectSameModels(p: Problem, params: Partial<GbdtParams>): Promis
 
 const bytes = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
-function synthetic(classes: number): Problem {
-  const { table, y } = syntheticTable(3000, 11 + classes, classes);
+function synthetic(classes: number, rows = 3000): Problem {
+  const { table, y } = syntheticTable(rows, 11 + classes, classes);
   return { ...binned(table), y, classes: ['a', 'b', 'c'].slice(0, classes) };
 }
 
@@ -53,6 +53,10 @@ describe('GBDT on two threads (histogram pool)', () => {
     const p = synthetic(2);
     await expectSameModels(p, { rounds: 20, maxDepth: 5 });
     await expectSameModels(p, { rounds: 20, maxDepth: 6, subsample: 0.6, colsampleByTree: 0.75, seed: 5 });
+  });
+
+  it('synthetic binary, 150,000 rows (levels large enough to be partitioned on both threads, segments cut between them): the same trees', async () => {
+    await expectSameModels(synthetic(2, 150_000), { rounds: 3, maxDepth: 5, subsample: 0.9, seed: 2 });
   });
 
   it('synthetic three classes: the same trees as one thread, with sampling', async () => {

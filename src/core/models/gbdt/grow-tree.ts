@@ -1,5 +1,5 @@
 import type { FeatureMatrix } from '../binning/types.ts';
-import { serialHistogramBuilder, type BinnedColumns, type HistogramBuilder, type HistogramLayout } from './histogram.ts';
+import { buildLevelHistograms, buildRootHistogram, type BinnedColumns, type HistogramLayout } from './histogram.ts';
 import type { Quantised } from './quantise.ts';
 import { bestSplit, leafWeight, type SplitParams } from './split-search.ts';
 import type { Tree } from './types.ts';
@@ -21,34 +21,59 @@ export const heapAllocator: ScratchAllocator = {
 };
 
 /**
- * Buffers reused across trees: two levels of histograms; the active rows grouped by node (one
- * contiguous segment per node, rows ascending) with their quantised g and h in the same order;
+ * Buffers reused across trees: two levels of histograms; each row's quantised g and h (0 for an
+ * inactive row); the active rows grouped by node (one contiguous segment per node, rows ascending)
  * and room for the rows that go right while a segment is partitioned.
  */
 export interface GrowScratch extends RowLists {
   hist: [Float64Array, Float64Array];
+  gl: Float64Array;
+  hl: Float64Array;
   allocate: ScratchAllocator;
 }
 
-/** The row list with its gradients, and room for the rows going right while it is partitioned. */
+/**
+ * The row list, and room for the rows going right while it is partitioned. Only row numbers move:
+ * the histogram loops fetch g and h by row, which costs them little next to the bins they fetch so,
+ * and a partition that moved g and h along was three times the stores.
+ */
 export interface RowLists {
   rows: Int32Array;
-  gl: Float64Array;
-  hl: Float64Array;
   spareRows: Int32Array;
-  spareG: Float64Array;
-  spareH: Float64Array;
+}
+
+/** What a node's split search needs besides its histogram (the same for every node of a tree). */
+export interface SplitSearch {
+  binCounts: Int32Array;
+  units: { g: number; h: number };
+  params: SplitParams;
 }
 
 /**
- * The row loops of a tree, which a caller may spread over threads (src/workers/histogram-pool.ts)
- * while growTree stays one piece of code: histograms, and partitioning each level's rows.
+ * The row loops of a tree, which a caller may spread over threads (src/workers/histogram-pool*.ts)
+ * while growTree stays one piece of code: histograms and the split search that reads them (as
+ * `searchSlots`, into `best`, when `search` is given), and partitioning each level's rows.
  */
-export interface LevelWork extends HistogramBuilder {
+export interface LevelWork {
+  /** The root's histogram into slot 0 of `hist`, from every row in order (inactive rows: g = h = 0). */
+  buildRoot(features: Int32Array, gl: Float64Array, hl: Float64Array, hist: Float64Array, search: SplitSearch | undefined, best: Float64Array): void;
+  /** A level's histograms as `buildLevelHistograms`; its 2 × count slots are searched. */
+  buildLevel(
+    features: Int32Array,
+    rows: Int32Array,
+    gl: Float64Array,
+    hl: Float64Array,
+    segments: Int32Array,
+    count: number,
+    hist: Float64Array,
+    parent: Float64Array,
+    search: SplitSearch | undefined,
+    best: Float64Array,
+  ): void;
   /**
-   * Splits segments of the row list stably into [rows going left][rows going right], rows, gl and
-   * hl together. `splits` holds `count` sextuples (start, end, feature, split bin, missing bin,
-   * missing goes left 0/1); the right child's start comes back in mids[j].
+   * Splits segments of the row list stably into [rows going left][rows going right]. `splits`
+   * holds `count` sextuples (start, end, feature, split bin, missing bin, missing goes left 0/1);
+   * the right child's start comes back in mids[j].
    */
   partition(lists: RowLists, splits: Int32Array, count: number, mids: Int32Array): void;
 }
@@ -57,31 +82,51 @@ export interface LevelWork extends HistogramBuilder {
 export function serialLevelWork(matrix: BinnedColumns, layout: HistogramLayout): LevelWork {
   const goesLeft = new Uint8Array(256);
   return {
-    ...serialHistogramBuilder(matrix, layout),
+    buildRoot: (features, gl, hl, hist, search, best) => {
+      buildRootHistogram(matrix, layout, features, gl, hl, hist);
+      if (search) searchSlots(hist, 1, layout, features, search, best);
+    },
+    buildLevel: (features, rows, gl, hl, segments, count, hist, parent, search, best) => {
+      buildLevelHistograms(matrix, layout, features, rows, gl, hl, segments, count, hist, parent);
+      if (search) searchSlots(hist, 2 * count, layout, features, search, best);
+    },
     partition: (lists, splits, count, mids) => {
       for (let j = 0; j < count; j++) {
         const start = splits[6 * j]!;
         const end = splits[6 * j + 1]!;
         const mid = start + partitionRows(matrix, lists, splits, j, start, end, goesLeft);
-        const right = end - mid;
-        lists.rows.set(lists.spareRows.subarray(start, start + right), mid);
-        lists.gl.set(lists.spareG.subarray(start, start + right), mid);
-        lists.hl.set(lists.spareH.subarray(start, start + right), mid);
+        lists.rows.set(lists.spareRows.subarray(start, start + end - mid), mid);
         mids[j] = mid;
       }
     },
   };
 }
 
+/**
+ * The best split (`bestSplit`) of slots 0 … count − 1 of `hist` over `features`, as quadruples (gain,
+ * feature, bin, missing goes left 1/0) in `best`; gain −1 where none. A node's totals are read from
+ * the first of `features` (every feature's bins sum to the same integers), so the features may be
+ * searched in runs, one per thread: the first run's best, replaced by a later run's only when
+ * strictly greater, is the best of the whole list.
+ */
+export function searchSlots(hist: Float64Array, count: number, layout: HistogramLayout, features: Int32Array, search: SplitSearch, best: Float64Array): void {
+  for (let slot = 0; slot < count; slot++) {
+    const split =
+      features.length > 0 ? bestSplit(hist, slot, layout, features, search.binCounts, slotTotal(hist, slot, layout, features[0]!, search.binCounts), search.units, search.params) : undefined;
+    best[4 * slot] = split ? split.gain : -1;
+    best[4 * slot + 1] = split ? split.feature : 0;
+    best[4 * slot + 2] = split ? split.bin : 0;
+    best[4 * slot + 3] = split?.defaultLeft ? 1 : 0;
+  }
+}
+
 export function createScratch(n: number, allocate: ScratchAllocator = heapAllocator): GrowScratch {
   return {
     hist: [allocate.float64(0), allocate.float64(0)],
-    rows: allocate.int32(n),
     gl: allocate.float64(n),
     hl: allocate.float64(n),
+    rows: allocate.int32(n),
     spareRows: allocate.int32(n),
-    spareG: allocate.float64(n),
-    spareH: allocate.float64(n),
     allocate,
   };
 }
@@ -127,11 +172,12 @@ export function growTree(
   const n = matrix.rows;
   const tree = emptyTree(params.maxDepth);
   const units = { g: q.gUnit, h: q.hUnit };
+  const search: SplitSearch = { binCounts: matrix.binCounts, units, params };
   const { slotSize } = layout;
   const { rows, gl, hl } = scratch;
 
-  // The root reads every row in order (an inactive row adds g = h = 0); then the active rows are
-  // packed, in place, into the root's segment.
+  // The root reads every row in order (an inactive row adds g = h = 0); the root's segment lists
+  // the active rows.
   for (let i = 0; i < n; i++) {
     const on = active[i] === 1;
     gl[i] = on ? q.g[i]! : 0;
@@ -139,15 +185,10 @@ export function growTree(
   }
   let hist = take(scratch, 0, slotSize);
   hist.fill(0, 0, slotSize);
-  work.buildRoot(features, gl, hl, hist);
+  let best = new Float64Array(4);
+  work.buildRoot(features, gl, hl, hist, params.maxDepth > 0 ? search : undefined, best);
   let m = 0;
-  for (let i = 0; i < n; i++) {
-    if (active[i] !== 1) continue;
-    rows[m] = i;
-    gl[m] = gl[i]!;
-    hl[m] = hl[i]!;
-    m++;
-  }
+  for (let i = 0; i < n; i++) if (active[i] === 1) rows[m++] = i;
 
   let open: Segment[] = [{ node: 0, start: 0, end: m }];
   for (let depth = 0; open.length > 0; depth++) {
@@ -155,17 +196,16 @@ export function growTree(
     open.forEach(({ node, start, end }, slot) => {
       const total = slotTotal(hist, slot, layout, features[0]!, matrix.binCounts);
       tree.cover[node] = total.h * units.h;
-      const split = depth < params.maxDepth ? bestSplit(hist, slot, layout, features, matrix.binCounts, total, units, params) : undefined;
-      if (!split) {
+      if (depth >= params.maxDepth || !(best[4 * slot]! > 0)) {
         tree.feature[node] = -1;
         tree.value[node] = leafWeight(total.g * units.g, total.h * units.h, params.lambda) * params.learningRate;
         for (let k = start; k < end; k++) nodeOfRow[rows[k]!] = node;
         return;
       }
-      tree.feature[node] = split.feature;
-      tree.splitBin[node] = split.bin;
-      tree.defaultLeft[node] = split.defaultLeft ? 1 : 0;
-      tree.gain[node] = split.gain;
+      tree.gain[node] = best[4 * slot]!;
+      tree.feature[node] = best[4 * slot + 1]!;
+      tree.splitBin[node] = best[4 * slot + 2]!;
+      tree.defaultLeft[node] = best[4 * slot + 3]!;
       splitting.push(slot);
     });
     if (splitting.length === 0) break;
@@ -191,7 +231,8 @@ export function growTree(
       built.set([leftIsSmall ? 2 * j : 2 * j + 1, leftIsSmall ? start : mid, leftIsSmall ? mid : end, slot], 4 * j);
     });
     const nextHist = take(scratch, depth + 1, next.length * slotSize);
-    work.buildLevel(features, rows, gl, hl, built, splitting.length, nextHist, hist);
+    best = new Float64Array(4 * next.length);
+    work.buildLevel(features, rows, gl, hl, built, splitting.length, nextHist, hist, depth + 1 < params.maxDepth ? search : undefined, best);
     open = next;
     hist = nextHist;
   }
@@ -201,13 +242,13 @@ export function growTree(
 
 /**
  * Partitions rows[start … end) by the split in sextuple j of `splits` (as LevelWork.partition), stably:
- * rows going left are packed in place from `start`, rows going right go to the spare lists from
+ * rows going left are packed in place from `start`, rows going right go to the spare list from
  * `start`. Returns how many went left. Every row is written to both sides and one cursor moves, by
  * a table lookup (`goesLeft`, 256 bytes of scratch): no branch on the split, which the CPU cannot
  * predict.
  */
 export function partitionRows(matrix: BinnedColumns, lists: RowLists, splits: Int32Array, j: number, start: number, end: number, goesLeft: Uint8Array): number {
-  const { rows, gl, hl, spareRows, spareG, spareH } = lists;
+  const { rows, spareRows } = lists;
   const column = splits[6 * j + 2]! * matrix.rows;
   const splitBin = splits[6 * j + 3]!;
   const missing = splits[6 * j + 4]!;
@@ -217,15 +258,9 @@ export function partitionRows(matrix: BinnedColumns, lists: RowLists, splits: In
   let r = start;
   for (let k = start; k < end; k++) {
     const i = rows[k]!;
-    const g = gl[k]!;
-    const h = hl[k]!;
     const left = goesLeft[bins[column + i]!]!;
     rows[w] = i;
-    gl[w] = g;
-    hl[w] = h;
     spareRows[r] = i;
-    spareG[r] = g;
-    spareH[r] = h;
     w += left;
     r += 1 - left;
   }

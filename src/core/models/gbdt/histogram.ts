@@ -135,29 +135,9 @@ export function buildRootHistogram(matrix: BinnedColumns, layout: HistogramLayou
 }
 
 /**
- * The row loops of a tree's histograms, behind one seam so that a caller can spread them over
- * threads (src/workers/histogram-pool.ts splits the features) while growTree stays one piece of code.
- * Any split of the work gives the same cells: they are exact integer sums.
- */
-export interface HistogramBuilder {
-  /** The root's histogram into slot 0 of `hist` (zeroed): every row in order, gl / hl indexed by row. */
-  buildRoot(features: Int32Array, gl: Float64Array, hl: Float64Array, hist: Float64Array): void;
-  /** One level's histograms, as `buildLevelHistograms`. */
-  buildLevel(features: Int32Array, rows: Int32Array, gl: Float64Array, hl: Float64Array, segments: Int32Array, count: number, hist: Float64Array, parent: Float64Array): void;
-}
-
-/** The builder of one thread. */
-export function serialHistogramBuilder(matrix: BinnedColumns, layout: HistogramLayout): HistogramBuilder {
-  return {
-    buildRoot: (features, gl, hl, hist) => buildRootHistogram(matrix, layout, features, gl, hl, hist),
-    buildLevel: (features, rows, gl, hl, segments, count, hist, parent) => buildLevelHistograms(matrix, layout, features, rows, gl, hl, segments, count, hist, parent),
-  };
-}
-
-/**
  * One level's histograms, for the given features only: `segments` holds `count` quadruples (slot,
  * start, end, parent slot), one per split, naming the smaller child's slot in `hist` and its rows
- * rows[start … end) (gl / hl in the same order). That slot is zeroed and built; its sibling (slot ^ 1)
+ * rows[start … end) (gl / hl indexed by row). That slot is zeroed and built; its sibling (slot ^ 1)
  * becomes the parent's slot in `parent` minus it.
  */
 export function buildLevelHistograms(
@@ -232,8 +212,8 @@ function addSegments(
       const o3 = base + offsets[features[j + 3]!]! * 2;
       for (let k = segments[4 * s + 1]!; k < end; k++) {
         const i = rows[k]!;
-        const g = gl[k]!;
-        const h = hl[k]!;
+        const g = gl[i]!;
+        const h = hl[i]!;
         let p = o0 + (bins[c0 + i]! << 1);
         hist[p]! += g;
         hist[p + 1]! += h;
@@ -255,9 +235,10 @@ function addSegments(
       const o = segments[4 * s]! * slotSize + offsets[features[j]!]! * 2;
       const end = segments[4 * s + 2]!;
       for (let k = segments[4 * s + 1]!; k < end; k++) {
-        const p = o + (bins[c + rows[k]!]! << 1);
-        hist[p]! += gl[k]!;
-        hist[p + 1]! += hl[k]!;
+        const i = rows[k]!;
+        const p = o + (bins[c + i]! << 1);
+        hist[p]! += gl[i]!;
+        hist[p + 1]! += hl[i]!;
       }
     }
   }
