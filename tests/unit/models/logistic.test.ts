@@ -2,6 +2,7 @@ import { tableFromArrays } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { rocAuc } from '../../../src/core/metrics/roc-auc.ts';
 import { encodeLabels } from '../../../src/core/models/labels.ts';
+import { columnValues } from '../../../src/core/models/logistic/design-matrix.ts';
 import { predictLogisticTable } from '../../../src/core/models/logistic/predict-logistic.ts';
 import { applyLinearRecipe, fitLinearRecipe } from '../../../src/core/models/logistic/recipe.ts';
 import { trainLogisticOnTable } from '../../../src/core/models/logistic/train-logistic-on-table.ts';
@@ -65,9 +66,10 @@ describe('logistic regression', () => {
     // t: a → 0, b → 1, c → 2; codes 1, 0, ·, 2, 0: median of the four is 0.5.
     expect(t).toMatchObject({ kind: 'codes', categories: ['a', 'b', 'c'], fill: 0.5 });
     const design = applyLinearRecipe(table, recipe);
-    expect(design.dense).toBe(2);
-    expect(design.x[2 * 2]).toBeCloseTo((2 - 3.4) / (v as { std: number }).std, 6);
-    expect(design.x[4 * 2]).toBeCloseTo((2 - 3.4) / (v as { std: number }).std, 6);
+    expect(design.columns).toHaveLength(2);
+    const x = columnValues(design.columns[0]!, 5);
+    expect(x[2]).toBeCloseTo((2 - 3.4) / (v as { std: number }).std, 6);
+    expect(x[4]).toBeCloseTo((2 - 3.4) / (v as { std: number }).std, 6);
   });
 
   it('three classes: probabilities sum to 1, in classes order, and the fit is deterministic', () => {

@@ -1,10 +1,22 @@
 /** Objective value at x, with its gradient written into `grad`. */
 export type Objective = (x: Float64Array, grad: Float64Array) => number;
+export type AsyncObjective = (x: Float64Array, grad: Float64Array) => Promise<number>;
+
+/** A point the optimiser needs: the caller writes the gradient at `x` into `grad` and sends back the value. */
+export interface Evaluation {
+  x: Float64Array;
+  grad: Float64Array;
+}
 
 export interface LbfgsOptions {
   maxIterations: number;
   /** Converged when max |gradient| ≤ tolerance. */
   tolerance: number;
+  /**
+   * Converged when an iteration lowers the value by at most this share of max(|f_old|, |f_new|, 1):
+   * SciPy's L-BFGS-B `ftol` (factr · machine epsilon), which is what stops scikit-learn's lbfgs.
+   */
+  relativeDecrease: number;
   /** Correction pairs kept. */
   memory: number;
   onIteration?: (iteration: number, value: number, gradientNorm: number) => void;
@@ -15,6 +27,8 @@ export interface LbfgsResult {
   x: Float64Array;
   value: number;
   iterations: number;
+  /** Objective evaluations (line-search trials included). */
+  evaluations: number;
   converged: boolean;
 }
 
@@ -25,22 +39,80 @@ const maxAbs = (v: Float64Array): number => {
 };
 
 const dot = (a: Float64Array, b: Float64Array): number => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
+  const n = a.length;
+  const end = n & ~3;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i < end; i += 4) {
+    s0 += a[i]! * b[i]!;
+    s1 += a[i + 1]! * b[i + 1]!;
+    s2 += a[i + 2]! * b[i + 2]!;
+    s3 += a[i + 3]! * b[i + 3]!;
+  }
+  for (; i < n; i++) s0 += a[i]! * b[i]!;
+  return s0 + s1 + (s2 + s3);
+};
+
+/** d += a · v, four lanes at a time (element by element, so any unrolling gives the same bits). */
+const axpy = (d: Float64Array, a: number, v: Float64Array): void => {
+  const n = d.length;
+  const end = n & ~3;
+  let i = 0;
+  for (; i < end; i += 4) {
+    d[i]! += a * v[i]!;
+    d[i + 1]! += a * v[i + 1]!;
+    d[i + 2]! += a * v[i + 2]!;
+    d[i + 3]! += a * v[i + 3]!;
+  }
+  for (; i < n; i++) d[i]! += a * v[i]!;
 };
 
 /**
- * Limited-memory BFGS (two-loop recursion) with a backtracking Armijo line search (quadratic
- * interpolation, step 1 first). Plain Float64 arithmetic in a fixed order: deterministic. Pairs with
- * s·y ≤ 0 are skipped, which keeps the direction a descent direction.
+ * Near the optimum the value stops changing in Float64 (its last digits are rounding) while the
+ * gradient still points somewhere: Hager and Zhang's approximate Wolfe test accepts a step that
+ * leaves the value within rounding and shrinks the slope along d (φ'(α) between 0.9·φ'(0) and
+ * −0.8·φ'(0)), so tight gradient tolerances stay reachable.
  */
+function flatButCloser(fNew: number, value: number, gNew: Float64Array, d: Float64Array, slope: number): boolean {
+  if (fNew > value + 1e-12 * Math.abs(value)) return false;
+  const slopeNew = dot(gNew, d);
+  return slopeNew >= 0.9 * slope && slopeNew <= -0.8 * slope;
+}
+
+/** `lbfgs` with an objective computed here. */
 export function minimiseLbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions): LbfgsResult {
+  const steps = lbfgs(x0, options);
+  let step = steps.next();
+  while (!step.done) step = steps.next(f(step.value.x, step.value.grad));
+  return step.value;
+}
+
+/** `lbfgs` with an objective computed elsewhere (a GPU): the same iterations for the same values. */
+export async function minimiseLbfgsAsync(f: AsyncObjective, x0: Float64Array, options: LbfgsOptions): Promise<LbfgsResult> {
+  const steps = lbfgs(x0, options);
+  let step = steps.next();
+  while (!step.done) step = steps.next(await f(step.value.x, step.value.grad));
+  return step.value;
+}
+
+/**
+ * Limited-memory BFGS (two-loop recursion) with a backtracking Armijo line search (quadratic
+ * interpolation, step 1 first), as a generator that asks for each evaluation, so one
+ * implementation serves synchronous and asynchronous objectives. Plain Float64 arithmetic in a
+ * fixed order: deterministic. Pairs with s·y ≤ 0 are skipped, which keeps the direction a descent
+ * direction.
+ */
+export function* lbfgs(x0: Float64Array, options: LbfgsOptions): Generator<Evaluation, LbfgsResult, number> {
   const n = x0.length;
-  const { maxIterations, tolerance, memory } = options;
+  const { maxIterations, tolerance, memory, relativeDecrease } = options;
   let x = Float64Array.from(x0);
   let g = new Float64Array(n);
-  let value = f(x, g);
+  let value = yield { x, grad: g };
+  let evaluations = 1;
+  let converged = false;
   const S: Float64Array[] = [];
   const Y: Float64Array[] = [];
   const rho: number[] = [];
@@ -48,26 +120,26 @@ export function minimiseLbfgs(f: Objective, x0: Float64Array, options: LbfgsOpti
   const d = new Float64Array(n);
   let xNew = new Float64Array(n);
   let gNew = new Float64Array(n);
+  let s: Float64Array = new Float64Array(n);
+  let y: Float64Array = new Float64Array(n);
   let iterations = 0;
   let gradientNorm = maxAbs(g);
-  while (gradientNorm > tolerance && iterations < maxIterations) {
+  if (gradientNorm <= tolerance) converged = true;
+  while (!converged && iterations < maxIterations) {
     options.signal?.throwIfAborted();
     // d = −H g by the two-loop recursion; H₀ = (s·y / y·y) I.
     for (let i = 0; i < n; i++) d[i] = -g[i]!;
     for (let j = S.length - 1; j >= 0; j--) {
       const a = rho[j]! * dot(S[j]!, d);
       alpha[j] = a;
-      const y = Y[j]!;
-      for (let i = 0; i < n; i++) d[i]! -= a * y[i]!;
+      axpy(d, -a, Y[j]!);
     }
     const last = S.length - 1;
     const gamma = last >= 0 ? 1 / (rho[last]! * dot(Y[last]!, Y[last]!)) : 1 / Math.max(1, Math.sqrt(dot(g, g)));
     for (let i = 0; i < n; i++) d[i]! *= gamma;
     for (let j = 0; j < S.length; j++) {
       const b = rho[j]! * dot(Y[j]!, d);
-      const s = S[j]!;
-      const a = alpha[j]!;
-      for (let i = 0; i < n; i++) d[i]! += (a - b) * s[i]!;
+      axpy(d, alpha[j]! - b, S[j]!);
     }
     let slope = dot(g, d);
     if (!(slope < 0)) {
@@ -81,8 +153,9 @@ export function minimiseLbfgs(f: Objective, x0: Float64Array, options: LbfgsOpti
     let fNew = value;
     for (let tries = 0; tries < 40; tries++) {
       for (let i = 0; i < n; i++) xNew[i] = x[i]! + step * d[i]!;
-      fNew = f(xNew, gNew);
-      if (Number.isFinite(fNew) && fNew <= value + 1e-4 * step * slope) {
+      fNew = yield { x: xNew, grad: gNew };
+      evaluations++;
+      if (Number.isFinite(fNew) && (fNew <= value + 1e-4 * step * slope || flatButCloser(fNew, value, gNew, d, slope))) {
         accepted = true;
         break;
       }
@@ -91,22 +164,24 @@ export function minimiseLbfgs(f: Objective, x0: Float64Array, options: LbfgsOpti
     }
     if (!accepted) break;
     iterations++;
-    const s = new Float64Array(n);
-    const y = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       s[i] = xNew[i]! - x[i]!;
       y[i] = gNew[i]! - g[i]!;
     }
     const sy = dot(s, y);
     if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) {
-      if (S.length === memory) {
-        S.shift();
-        Y.shift();
-        rho.shift();
-      }
       S.push(s);
       Y.push(y);
       rho.push(1 / sy);
+      // The pair that falls out of memory lends its arrays to the next one.
+      if (S.length > memory) {
+        s = S.shift()!;
+        y = Y.shift()!;
+        rho.shift();
+      } else {
+        s = new Float64Array(n);
+        y = new Float64Array(n);
+      }
     }
     [x, xNew] = [xNew, x];
     [g, gNew] = [gNew, g];
@@ -114,8 +189,7 @@ export function minimiseLbfgs(f: Objective, x0: Float64Array, options: LbfgsOpti
     value = fNew;
     gradientNorm = maxAbs(g);
     options.onIteration?.(iterations, value, gradientNorm);
-    // Stalled: no representable progress left.
-    if (decrease <= 1e-15 * Math.max(1, Math.abs(value)) && gradientNorm > tolerance) break;
+    if (gradientNorm <= tolerance || decrease <= relativeDecrease * Math.max(Math.abs(value + decrease), Math.abs(value), 1)) converged = true;
   }
-  return { x, value, iterations, converged: gradientNorm <= tolerance };
+  return { x, value, iterations, evaluations, converged };
 }

@@ -1,47 +1,58 @@
-import type { DesignMatrix } from './recipe.ts';
+import type { FitKernels } from './fit-kernels.ts';
+import { BLOCK, type DesignMatrix } from './design-matrix.ts';
+import { blockGradient, blockScores, designKernels, effectiveIntercepts, finishGradient, freeRows } from './linear-scores.ts';
+
+export { freeRows } from './linear-scores.ts';
 
 /**
- * Free rows of weights for K classes: 1 for two classes (class 0's logit fixed at 0, a sigmoid),
- * else K. Free row r is class `K − free + r`.
+ * Log loss of the block's rows from their scores in the kernels' Z, which become the weighted
+ * residuals sᵢ·(p − onehot(yᵢ)), the factor Xᵀ(·) of the gradient. Binary: one free row (class 1's
+ * score, class 0's is 0); else a softmax over K rows. The exponentials go through the kernels' exp
+ * and log1p (a block at a time); the softmax's one log per row goes through Math.log.
  */
-export const freeRows = (classes: number): number => (classes === 2 ? 1 : classes);
-
-/**
- * Class probabilities of row i of a design matrix into `p` (K values), from weights
- * free × (width + 1) with the intercept last; the logits are left in `z` (K) and log Σ exp(z) is
- * returned, so −log p_k = that − z_k without underflow.
- */
-export function rowProbabilities(w: Float64Array, design: DesignMatrix, i: number, K: number, z: Float64Array, p: Float64Array): number {
-  const { width, dense, x, groups, hot } = design;
-  const free = freeRows(K);
-  const first = K - free;
-  const stride = width + 1;
-  const base = i * dense;
-  const hotBase = i * groups;
-  let max = 0;
-  if (first === 1) z[0] = 0;
-  for (let r = 0; r < free; r++) {
-    const off = r * stride;
-    let s = w[off + width]!;
-    for (let j = 0; j < dense; j++) s += w[off + j]! * x[base + j]!;
-    for (let g = 0; g < groups; g++) s += w[off + hot[hotBase + g]!]!;
-    z[first + r] = s;
-    if (r === 0 && first === 0) max = s;
-    else if (s > max) max = s;
+export function blockLoss(kernels: FitKernels, y: Int32Array, sampleWeight: Float64Array, K: number, start: number, m: number): number {
+  const { buffer: Z, e: E, f: F } = kernels;
+  let loss = 0;
+  if (K === 2) {
+    // log(1 + e^s) = max(s, 0) + log1p(e^−|s|), and σ(s) from the same e^−|s|.
+    for (let i = 0; i < m; i++) Z[E + i] = -Math.abs(Z[i]!);
+    kernels.exp(E, m);
+    Z.copyWithin(F, E, E + m);
+    kernels.log1p(F, m);
+    for (let i = 0; i < m; i++) {
+      const s = Z[i]!;
+      const e = Z[E + i]!;
+      const weight = sampleWeight[start + i]!;
+      const positive = y[start + i] === 1;
+      loss += weight * ((s > 0 ? s : 0) + Z[F + i]! - (positive ? s : 0));
+      const p = s >= 0 ? 1 / (1 + e) : e / (1 + e);
+      Z[i] = weight * (p - (positive ? 1 : 0));
+    }
+    return loss;
   }
-  let sum = 0;
-  for (let k = 0; k < K; k++) {
-    const e = Math.exp(z[k]! - max);
-    p[k] = e;
-    sum += e;
+  // Every pass runs along a class row (contiguous); each row's sums still go class by class.
+  // E: the row maxima, then the sums of the exponentials, then weight / sum; F: z_y − max.
+  Z.fill(-Infinity, E, E + m);
+  for (let k = 0; k < K; k++) for (let i = 0; i < m; i++) Z[E + i] = Math.max(Z[E + i]!, Z[k * BLOCK + i]!);
+  for (let i = 0; i < m; i++) Z[F + i] = Z[y[start + i]! * BLOCK + i]! - Z[E + i]!;
+  for (let k = 0; k < K; k++) kernels.exp(k * BLOCK, m, E);
+  Z.fill(0, E, E + m);
+  for (let k = 0; k < K; k++) for (let i = 0; i < m; i++) Z[E + i]! += Z[k * BLOCK + i]!;
+  for (let i = 0; i < m; i++) {
+    const weight = sampleWeight[start + i]!;
+    // −log p_y = log Σ e^(z − max) − (z_y − max).
+    loss += weight * (Math.log(Z[E + i]!) - Z[F + i]!);
+    Z[E + i] = weight / Z[E + i]!;
   }
-  for (let k = 0; k < K; k++) p[k]! /= sum;
-  return max + Math.log(sum);
+  for (let k = 0; k < K; k++) for (let i = 0; i < m; i++) Z[k * BLOCK + i]! *= Z[E + i]!;
+  for (let i = 0; i < m; i++) Z[y[start + i]! * BLOCK + i]! -= sampleWeight[start + i]!;
+  return loss;
 }
 
 /**
- * The multinomial L2 objective divided by the total weight Σ sᵢ, scikit-learn's (same optimum):
- * (Σ sᵢ · −log p_{yᵢ} + ½ ‖W‖² / C) / Σ sᵢ, intercepts unpenalised; its gradient into `grad`.
+ * scikit-learn's lbfgs objective: Σ sᵢ · −log p_{yᵢ} + ½ ‖W‖² / C, intercepts unpenalised, with its
+ * gradient into `grad`. Not divided by Σ sᵢ, so `tolerance` (on the gradient) and the relative
+ * decrease test mean what scikit-learn's `tol` and SciPy's `factr` mean.
  */
 export function logisticObjective(
   design: DesignMatrix,
@@ -49,36 +60,26 @@ export function logisticObjective(
   sampleWeight: Float64Array,
   K: number,
   c: number,
+  allowWasm = true,
 ): (w: Float64Array, grad: Float64Array) => number {
-  const { rows: n, width, dense, x, groups, hot } = design;
+  const { rows: n, width } = design;
   const free = freeRows(K);
-  const first = K - free;
   const stride = width + 1;
-  let total = 0;
-  for (let i = 0; i < n; i++) total += sampleWeight[i]!;
-  const z = new Float64Array(K);
-  const p = new Float64Array(K);
+  const kernels = designKernels(design, free, allowWasm);
+  const intercepts = new Float64Array(free);
+  const sums = new Float64Array(free);
   return (w, grad) => {
     grad.fill(0);
+    sums.fill(0);
+    effectiveIntercepts(design, w, free, intercepts);
     let loss = 0;
-    for (let i = 0; i < n; i++) {
-      const s = sampleWeight[i]!;
-      if (s === 0) continue;
-      const base = i * dense;
-      const hotBase = i * groups;
-      const lse = rowProbabilities(w, design, i, K, z, p);
-      const yi = y[i]!;
-      loss += s * (lse - z[yi]!);
-      for (let r = 0; r < free; r++) {
-        const k = first + r;
-        const gk = s * (p[k]! - (k === yi ? 1 : 0));
-        if (gk === 0) continue;
-        const off = r * stride;
-        for (let j = 0; j < dense; j++) grad[off + j]! += gk * x[base + j]!;
-        for (let g = 0; g < groups; g++) grad[off + hot[hotBase + g]!]! += gk;
-        grad[off + width]! += gk;
-      }
+    for (let start = 0; start < n; start += BLOCK) {
+      const m = Math.min(BLOCK, n - start);
+      blockScores(design, w, intercepts, free, start, m, kernels);
+      loss += blockLoss(kernels, y, sampleWeight, K, start, m);
+      blockGradient(design, kernels, free, start, m, grad, sums);
     }
+    finishGradient(design, free, grad, sums);
     let penalty = 0;
     for (let r = 0; r < free; r++) {
       const off = r * stride;
@@ -88,7 +89,6 @@ export function logisticObjective(
         grad[off + j]! += v / c;
       }
     }
-    for (let q = 0; q < grad.length; q++) grad[q]! /= total;
-    return (loss + (0.5 * penalty) / c) / total;
+    return loss + (0.5 * penalty) / c;
   };
 }

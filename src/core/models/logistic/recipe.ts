@@ -1,8 +1,9 @@
-import type { Table, Vector } from 'apache-arrow';
+import { DataType, Precision, type Table, type Vector } from 'apache-arrow';
 import { columnKind } from '../../table/column-kind.ts';
 import { numericValues } from '../../table/numeric-values.ts';
 import { categoriesByFrequency, categoryCodes } from '../binning/category-codes.ts';
 import { column } from '../binning/fit-binning.ts';
+import { designColumn, type DesignColumn, type DesignMatrix } from './design-matrix.ts';
 import { median } from './median.ts';
 
 /** A numeric column: missing / non-finite → `fill` (the training median), then (v − mean) / std. */
@@ -54,21 +55,6 @@ export interface LinearRecipeOptions {
 }
 
 /**
- * A design matrix of `width` columns: the dense inputs (numbers and codes) first, row-major in `x`
- * (rows × dense, Float32 as the recipe's output; sums over it are taken in Float64), then the
- * one-hot blocks, stored sparsely as the one active column of each block per row in `hot`
- * (rows × groups, absolute column indices).
- */
-export interface DesignMatrix {
-  rows: number;
-  width: number;
-  dense: number;
-  x: Float32Array;
-  groups: number;
-  hot: Int32Array;
-}
-
-/**
  * The default linear recipe, fitted on the training rows only, as scikit-learn's
  * SimpleImputer(median) then StandardScaler: numeric / bool / timestamp columns have missing and
  * non-finite values replaced by the training median, then are standardised with the mean and
@@ -77,11 +63,26 @@ export interface DesignMatrix {
  * Constant columns are dropped.
  */
 export function fitLinearRecipe(table: Table, columns: readonly string[], rows: ArrayLike<number>, options: LinearRecipeOptions): LinearRecipe {
+  return fitLinear(table, columns, rows, options, null);
+}
+
+/**
+ * `fitLinearRecipe` and the training rows' design matrix in one pass over the columns (the same
+ * values as `applyLinearRecipe(table, recipe, rows)`, without reading every column twice).
+ */
+export function fitLinearDesign(table: Table, columns: readonly string[], rows: ArrayLike<number>, options: LinearRecipeOptions): { recipe: LinearRecipe; design: DesignMatrix } {
+  const stored: DesignColumn[] = [];
+  const recipe = fitLinear(table, columns, rows, options, stored);
+  return { recipe, design: { rows: rows.length, width: recipe.width, columns: stored, ...hotIndices(table, recipe, rows) } };
+}
+
+function fitLinear(table: Table, columns: readonly string[], rows: ArrayLike<number>, options: LinearRecipeOptions, stored: DesignColumn[] | null): LinearRecipe {
   const dense: (LinearNumeric | LinearCodes)[] = [];
   const hot: LinearOneHot[] = [];
   const dropped: string[] = [];
   const n = rows.length;
   const raw = new Float64Array(n);
+  const scratch = new Float64Array(n);
   for (const name of columns) {
     const vector = column(table, name);
     const text = columnKind(vector.type) === 'string';
@@ -104,41 +105,43 @@ export function fitLinearRecipe(table: Table, columns: readonly string[], rows: 
         raw[k] = c < 0 ? NaN : slot[c]!;
       }
     } else {
-      const { values, valid } = numericValues(vector);
-      for (let k = 0; k < n; k++) {
-        const i = rows[k]!;
-        raw[k] = valid[i] ? values[i]! : NaN;
-      }
+      readNumbers(vector, rows, raw);
     }
-    const stats = imputedStats(raw);
+    const stats = imputeInPlace(raw, scratch);
     if (!stats) {
       dropped.push(name);
       continue;
     }
     dense.push(text ? { kind: 'codes', name, categories, ...stats } : { kind: 'numeric', name, ...stats });
+    stored?.push(designColumn(raw, stats.mean, stats.std));
   }
   const width = dense.length + hot.reduce((w, input) => w + input.categories.length + 1, 0);
   return { inputs: [...dense, ...hot], width, dropped };
 }
 
-/** Median of the finite values, then mean and population std of all values with the rest set to it; null when constant. */
-function imputedStats(raw: Float64Array): { fill: number; mean: number; std: number } | null {
+/**
+ * Replaces the non-finite values by the median of the finite ones, and returns that median with
+ * the mean and population std of the result; null when it is constant (or all missing).
+ */
+function imputeInPlace(raw: Float64Array, scratch: Float64Array): { fill: number; mean: number; std: number } | null {
   const n = raw.length;
-  const finite = new Float64Array(n);
   let m = 0;
-  for (let k = 0; k < n; k++) if (Number.isFinite(raw[k]!)) finite[m++] = raw[k]!;
-  if (m === 0) return null;
-  const fill = median(finite.subarray(0, m));
-  let sum = 0;
   for (let k = 0; k < n; k++) {
     const v = raw[k]!;
-    sum += Number.isFinite(v) ? v : fill;
+    if (v - v === 0) scratch[m++] = v;
+  }
+  if (m === 0) return null;
+  const fill = median(scratch.subarray(0, m));
+  let sum = 0;
+  for (let k = 0; k < n; k++) {
+    let v = raw[k]!;
+    if (!(v - v === 0)) raw[k] = v = fill;
+    sum += v;
   }
   const mean = sum / n;
   let ss = 0;
   for (let k = 0; k < n; k++) {
-    const v = raw[k]!;
-    const d = (Number.isFinite(v) ? v : fill) - mean;
+    const d = raw[k]! - mean;
     ss += d * d;
   }
   const std = Math.sqrt(ss / n);
@@ -158,53 +161,76 @@ function codeSlots(labels: readonly string[], categories: readonly string[]): Fl
 export function applyLinearRecipe(table: Table, recipe: LinearRecipe, rows?: ArrayLike<number>): DesignMatrix {
   const n = rows ? rows.length : table.numRows;
   const at = (k: number): number => (rows ? rows[k]! : k);
-  const D = recipe.inputs.filter((input) => input.kind !== 'one-hot').length;
-  const G = recipe.inputs.length - D;
-  const x = new Float32Array(n * D);
-  const hot = new Int32Array(n * G);
-  let col = 0;
-  let block = D;
-  let group = 0;
+  const columns: DesignColumn[] = [];
+  const v = new Float64Array(n);
   for (const input of recipe.inputs) {
+    if (input.kind === 'one-hot') continue;
     const vector = column(table, input.name);
     if (input.kind === 'numeric') {
-      const { values, valid } = numericOf(vector, input.name);
-      const { fill, mean, std } = input;
+      if (columnKind(vector.type) === 'string') throw new Error(`column "${input.name}" was numeric in training but is text here`);
+      readNumbers(vector, rows, v);
       for (let k = 0; k < n; k++) {
-        const i = at(k);
-        const v = values[i]!;
-        x[k * D + col] = ((valid[i] && Number.isFinite(v) ? v : fill) - mean) / std;
+        const x = v[k]!;
+        if (!(x - x === 0)) v[k] = input.fill;
       }
-      col += 1;
-      continue;
-    }
-    // Codes are read from whatever the column holds here (a text column loaded as numbers matches by its text).
-    const { codes, labels } = categoryCodes(vector);
-    if (input.kind === 'codes') {
+    } else {
+      // Codes are read from whatever the column holds here (a text column loaded as numbers matches by its text).
+      const { codes, labels } = categoryCodes(vector);
       const slot = codeSlots(labels, input.categories);
-      const { fill, mean, std } = input;
       for (let k = 0; k < n; k++) {
         const c = codes[at(k)]!;
-        const v = c < 0 ? NaN : slot[c]!;
-        x[k * D + col] = ((Number.isNaN(v) ? fill : v) - mean) / std;
+        const x = c < 0 ? NaN : slot[c]!;
+        v[k] = Number.isNaN(x) ? input.fill : x;
       }
-      col += 1;
-      continue;
     }
+    columns.push(designColumn(v, input.mean, input.std));
+  }
+  return { rows: n, width: recipe.width, columns, ...hotIndices(table, recipe, rows) };
+}
+
+/** The one-hot blocks' active columns, rows × groups (absolute design columns, after the dense ones). */
+function hotIndices(table: Table, recipe: LinearRecipe, rows?: ArrayLike<number>): { groups: number; hot: Int32Array } {
+  const n = rows ? rows.length : table.numRows;
+  const blocks = recipe.inputs.filter((input): input is LinearOneHot => input.kind === 'one-hot');
+  const G = blocks.length;
+  const hot = new Int32Array(n * G);
+  let block = recipe.inputs.length - G;
+  blocks.forEach((input, group) => {
+    const { codes, labels } = categoryCodes(column(table, input.name));
     const index = new Map(input.categories.map((c, j) => [c, j]));
     const other = input.categories.length;
     const slot = Int32Array.from(labels, (s) => index.get(s) ?? other);
     for (let k = 0; k < n; k++) {
-      const c = codes[at(k)]!;
+      const c = codes[rows ? rows[k]! : k]!;
       hot[k * G + group] = block + (c < 0 ? other : slot[c]!);
     }
     block += other + 1;
-    group += 1;
-  }
-  return { rows: n, width: recipe.width, dense: D, x, groups: G, hot };
+  });
+  return { groups: G, hot };
 }
 
-function numericOf(vector: Vector, name: string): { values: Float64Array; valid: Uint8Array } {
-  if (columnKind(vector.type) === 'string') throw new Error(`column "${name}" was numeric in training but is text here`);
-  return numericValues(vector);
+/**
+ * out[k] = the number in row rows[k] (row k when no rows are given), NaN when null. Plain integer
+ * and float columns in one chunk without nulls are read in place; the rest through `numericValues`.
+ */
+function readNumbers(vector: Vector, rows: ArrayLike<number> | undefined, out: Float64Array): void {
+  const n = out.length;
+  const data = vector.data.length === 1 ? vector.data[0] : undefined;
+  const values = data?.values as unknown;
+  const plain =
+    data !== undefined &&
+    data.nullCount === 0 &&
+    (DataType.isInt(data.type) || (DataType.isFloat(data.type) && data.type.precision !== Precision.HALF)) &&
+    (values instanceof Int8Array || values instanceof Int16Array || values instanceof Int32Array || values instanceof Uint8Array || values instanceof Uint16Array || values instanceof Uint32Array || values instanceof Float32Array || values instanceof Float64Array);
+  if (plain) {
+    const source = (values as Float64Array).subarray(data.offset, data.offset + data.length);
+    if (rows) for (let k = 0; k < n; k++) out[k] = source[rows[k]!]!;
+    else for (let k = 0; k < n; k++) out[k] = source[k]!;
+    return;
+  }
+  const { values: numbers, valid } = numericValues(vector);
+  for (let k = 0; k < n; k++) {
+    const i = rows ? rows[k]! : k;
+    out[k] = valid[i] ? numbers[i]! : NaN;
+  }
 }

@@ -1,6 +1,6 @@
 import type { Table } from 'apache-arrow';
 import { trainingRows, type TrainedOnTable, type TrainOnTableOptions } from '../training-rows.ts';
-import { applyLinearRecipe, fitLinearRecipe } from './recipe.ts';
+import { fitLinearDesign } from './recipe.ts';
 import { trainLogistic } from './train-logistic.ts';
 import { DEFAULT_LOGISTIC_PARAMS, type LogisticModel, type LogisticParams, type LogisticProgress } from './types.ts';
 
@@ -14,8 +14,7 @@ export function trainLogisticOnTable(table: Table, options: TrainOnTableOptions<
   const { features, classes, rows, y, unlabelledRows } = trainingRows(table, options.label, options.features);
   const t0 = performance.now();
   const { textEncoding, topK } = { ...DEFAULT_LOGISTIC_PARAMS, ...options.params };
-  const recipe = fitLinearRecipe(table, features, rows, { textEncoding, topK });
-  const design = applyLinearRecipe(table, recipe, rows);
+  const { recipe, design } = fitLinearDesign(table, features, rows, { textEncoding, topK });
   const model = trainLogistic({
     design,
     y,

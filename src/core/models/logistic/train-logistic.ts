@@ -1,6 +1,7 @@
 import { minimiseLbfgs } from './lbfgs.ts';
 import { freeRows, logisticObjective } from './objective.ts';
-import type { DesignMatrix, LinearRecipe } from './recipe.ts';
+import type { DesignMatrix } from './design-matrix.ts';
+import type { LinearRecipe } from './recipe.ts';
 import { DEFAULT_LOGISTIC_PARAMS, type LogisticModel, type LogisticParams, type LogisticProgress } from './types.ts';
 
 export interface TrainLogisticOptions {
@@ -15,6 +16,9 @@ export interface TrainLogisticOptions {
   signal?: AbortSignal;
 }
 
+/** The most the L-BFGS pairs may take (two Float64 vectors of all weights each). */
+const MEMORY_BYTES = 64 * 2 ** 20;
+
 /** Full-batch L-BFGS on the multinomial L2 objective from W = 0: deterministic, Float64 throughout. */
 export function trainLogistic(options: TrainLogisticOptions): LogisticModel {
   const params: LogisticParams = { ...DEFAULT_LOGISTIC_PARAMS, ...options.params };
@@ -27,14 +31,17 @@ export function trainLogistic(options: TrainLogisticOptions): LogisticModel {
   const classWeight = classWeights(params.classWeight, y, K);
   const sampleWeight = Float64Array.from(y, (c) => classWeight[c]!);
   const objective = logisticObjective(design, y, sampleWeight, K, params.c);
+  let total = 0;
+  for (const s of sampleWeight) total += s;
   const w0 = new Float64Array(freeRows(K) * (design.width + 1));
   const result = minimiseLbfgs(objective, w0, {
     maxIterations: params.maxIterations,
     tolerance: params.tolerance,
-    memory: params.memory,
+    relativeDecrease: params.relativeDecrease,
+    memory: Math.max(3, Math.min(params.memory, Math.floor(MEMORY_BYTES / (16 * w0.length)))),
     signal: options.signal,
     onIteration: (iteration, loss, gradientNorm) =>
-      options.onProgress?.({ iteration, maxIterations: params.maxIterations, loss, gradientNorm }),
+      options.onProgress?.({ iteration, maxIterations: params.maxIterations, loss: loss / total, gradientNorm }),
   });
   return {
     kind: 'logistic',
@@ -43,6 +50,7 @@ export function trainLogistic(options: TrainLogisticOptions): LogisticModel {
     recipe: options.recipe,
     weights: result.x,
     iterations: result.iterations,
+    evaluations: result.evaluations,
     converged: result.converged,
   };
 }

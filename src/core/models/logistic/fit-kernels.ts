@@ -1,0 +1,189 @@
+import { BLOCK, type DesignColumn } from './design-matrix.ts';
+import { EXP_SHIFT_WASM, EXP_WASM, expInPlace, LOG1P_WASM, log1pInPlace } from './wasm-math.ts';
+import { AXPY4_WASM, AXPY_WASM, DOT4_WASM, DOT_WASM, SPARSE_AXPY_WASM, SPARSE_DOT_WASM } from './fit-wasm.ts';
+import { wasmModule } from './wasm-module.ts';
+
+/**
+ * The loops that take nearly all of a logistic fit. Over the dense columns: scores
+ * Z[zo + i] += a · x_j[start + i] (one column, or four in a row), and gradients
+ * Σ_i Z[zo + i] · x_j[start + i] (one, or four sharing the loads of Z); the same over a sparse
+ * column's entries [from, to) (Z at zo + row, rows of the whole matrix); exp in place over a
+ * stretch of `buffer`, and log1p. `buffer` holds Z (free rows × BLOCK: a block's scores, then
+ * residuals), then E and F (BLOCK scratch values each), then the four results of `dot4`.
+ *
+ * Two implementations with the same arithmetic in the same order, so they give the same bits:
+ * WebAssembly SIMD (two f64 lanes; ~3.5× the plain loops in V8 here) where the host has it, and
+ * plain JS otherwise. A dot product keeps four partial sums (rows i mod 4) added as
+ * ((s0 + s1) + (s2 + s3)) + tail; axpy4 adds its four columns to each z in order, as four axpy;
+ * sparse sums go entry by entry.
+ */
+export interface FitKernels {
+  engine: 'wasm-simd' | 'js';
+  buffer: Float64Array;
+  Z: Float64Array;
+  /** Offsets of E and F in `buffer`. */
+  e: number;
+  f: number;
+  axpy(zo: number, a: number, column: number, start: number, m: number): void;
+  axpy4(zo: number, a0: number, a1: number, a2: number, a3: number, c0: number, c1: number, c2: number, c3: number, start: number, m: number): void;
+  dot(zo: number, column: number, start: number, m: number): number;
+  /** The four dot products, in `out` (a view that the next call overwrites). */
+  dot4(zo: number, c0: number, c1: number, c2: number, c3: number, start: number, m: number): Float64Array;
+  sparseAxpy(zo: number, a: number, column: number, from: number, to: number): void;
+  sparseDot(zo: number, column: number, from: number, to: number): number;
+  /** buffer[offset + i] = exp(buffer[offset + i] − buffer[shift + i]) when a shift is given. */
+  exp(offset: number, m: number, shift?: number): void;
+  log1p(offset: number, m: number): void;
+}
+
+const NONE_F = new Float32Array(0);
+const NONE_I = new Int32Array(0);
+
+export function fitKernels(columns: DesignColumn[], free: number, allowWasm = true): FitKernels {
+  return (allowWasm && wasmKernels(columns, free)) || jsKernels(columns, free);
+}
+
+const denseValues = (c: DesignColumn): Float32Array => (c.kind === 'dense' ? c.values : NONE_F);
+const sparseRows = (c: DesignColumn): Int32Array => (c.kind === 'sparse' ? c.rows : NONE_I);
+const sparseValues = (c: DesignColumn): Float32Array => (c.kind === 'sparse' ? c.values : NONE_F);
+
+const bufferLength = (free: number): number => free * BLOCK + 2 * BLOCK + 4;
+
+function jsKernels(design: DesignColumn[], free: number): FitKernels {
+  const columns = design.map(denseValues);
+  const rows = design.map(sparseRows);
+  const entries = design.map(sparseValues);
+  const buffer = new Float64Array(bufferLength(free));
+  const Z = buffer.subarray(0, free * BLOCK);
+  const out = buffer.subarray(free * BLOCK + 2 * BLOCK);
+  const axpy = (zo: number, a: number, column: number, start: number, m: number): void => {
+    const x = columns[column]!;
+    for (let i = 0; i < m; i++) buffer[zo + i]! += a * x[start + i]!;
+  };
+  const dot = (zo: number, column: number, start: number, m: number): number => {
+    const x = columns[column]!;
+    const end = m & ~3;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let i = 0;
+    for (; i < end; i += 4) {
+      s0 += buffer[zo + i]! * x[start + i]!;
+      s1 += buffer[zo + i + 1]! * x[start + i + 1]!;
+      s2 += buffer[zo + i + 2]! * x[start + i + 2]!;
+      s3 += buffer[zo + i + 3]! * x[start + i + 3]!;
+    }
+    let t = 0;
+    for (; i < m; i++) t += buffer[zo + i]! * x[start + i]!;
+    return s0 + s1 + (s2 + s3) + t;
+  };
+  return {
+    engine: 'js',
+    buffer,
+    Z,
+    e: free * BLOCK,
+    f: free * BLOCK + BLOCK,
+    axpy,
+    axpy4(zo, a0, a1, a2, a3, c0, c1, c2, c3, start, m) {
+      axpy(zo, a0, c0, start, m);
+      axpy(zo, a1, c1, start, m);
+      axpy(zo, a2, c2, start, m);
+      axpy(zo, a3, c3, start, m);
+    },
+    dot,
+    dot4(zo, c0, c1, c2, c3, start, m) {
+      out[0] = dot(zo, c0, start, m);
+      out[1] = dot(zo, c1, start, m);
+      out[2] = dot(zo, c2, start, m);
+      out[3] = dot(zo, c3, start, m);
+      return out;
+    },
+    sparseAxpy(zo, a, column, from, to) {
+      const r = rows[column]!;
+      const v = entries[column]!;
+      for (let p = from; p < to; p++) buffer[zo + r[p]!]! += a * v[p]!;
+    },
+    sparseDot(zo, column, from, to) {
+      const r = rows[column]!;
+      const v = entries[column]!;
+      let s = 0;
+      for (let p = from; p < to; p++) s += buffer[zo + r[p]!]! * v[p]!;
+      return s;
+    },
+    exp: (offset, m, shift) => expInPlace(buffer, offset, m, shift),
+    log1p: (offset, m) => log1pInPlace(buffer, offset, m),
+  };
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled kernels, or null where WebAssembly or its SIMD is missing. */
+function kernelModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  if (typeof WebAssembly !== 'object') return compiled;
+  const bytes = wasmModule([AXPY_WASM, AXPY4_WASM, DOT_WASM, DOT4_WASM, SPARSE_AXPY_WASM, SPARSE_DOT_WASM, EXP_WASM, EXP_SHIFT_WASM, LOG1P_WASM]);
+  if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+  return compiled;
+}
+
+/** wasm32 addresses: keep well under 2 GiB. */
+const MAX_BYTES = 1 << 30;
+
+interface KernelExports {
+  axpy(zp: number, a: number, xp: number, m: number): void;
+  axpy4(zp: number, a0: number, a1: number, a2: number, a3: number, x0: number, x1: number, x2: number, x3: number, m: number): void;
+  dot(rp: number, xp: number, m: number): number;
+  dot4(rp: number, x0: number, x1: number, x2: number, x3: number, m: number, outp: number): void;
+  sparseAxpy(zp: number, a: number, rp: number, vp: number, from: number, to: number, start: number): void;
+  sparseDot(zp: number, rp: number, vp: number, from: number, to: number, start: number): number;
+  exp(p: number, m: number): void;
+  expShift(p: number, m: number, q: number): void;
+  log1p(p: number, m: number): void;
+}
+
+function wasmKernels(design: DesignColumn[], free: number): FitKernels | null {
+  const module = kernelModule();
+  if (!module) return null;
+  // The buffer first, then each column's arrays, each starting on 16 bytes.
+  const length = bufferLength(free);
+  const arrays = [...design.map(denseValues), ...design.map(sparseRows), ...design.map(sparseValues)];
+  const at: number[] = [];
+  let bytes = length * 8;
+  for (const a of arrays) {
+    at.push(bytes);
+    bytes += Math.ceil((a.length * 4) / 16) * 16;
+  }
+  if (bytes > MAX_BYTES) return null;
+  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+  const k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  arrays.forEach((a, j) => (a instanceof Int32Array ? new Int32Array(memory.buffer, at[j], a.length) : new Float32Array(memory.buffer, at[j], a.length)).set(a as never));
+  const J = design.length;
+  const offsets = at.slice(0, J);
+  const rowsAt = at.slice(J, 2 * J);
+  const valuesAt = at.slice(2 * J);
+  const buffer = new Float64Array(memory.buffer, 0, length);
+  const outAt = (free * BLOCK + 2 * BLOCK) * 8;
+  const out = buffer.subarray(free * BLOCK + 2 * BLOCK);
+  const x = (column: number, start: number): number => offsets[column]! + start * 4;
+  return {
+    engine: 'wasm-simd',
+    buffer,
+    Z: buffer.subarray(0, free * BLOCK),
+    e: free * BLOCK,
+    f: free * BLOCK + BLOCK,
+    axpy: (zo, a, column, start, m) => k.axpy(zo * 8, a, x(column, start), m),
+    axpy4: (zo, a0, a1, a2, a3, c0, c1, c2, c3, start, m) => k.axpy4(zo * 8, a0, a1, a2, a3, x(c0, start), x(c1, start), x(c2, start), x(c3, start), m),
+    dot: (zo, column, start, m) => k.dot(zo * 8, x(column, start), m),
+    dot4(zo, c0, c1, c2, c3, start, m) {
+      k.dot4(zo * 8, x(c0, start), x(c1, start), x(c2, start), x(c3, start), m, outAt);
+      return out;
+    },
+    // Z at zo + row for rows of the whole matrix: as the JS side, with the byte base moved by start = 0.
+    sparseAxpy: (zo, a, column, from, to) => k.sparseAxpy(zo * 8, a, rowsAt[column]!, valuesAt[column]!, from, to, 0),
+    sparseDot: (zo, column, from, to) => k.sparseDot(zo * 8, rowsAt[column]!, valuesAt[column]!, from, to, 0),
+    exp: (offset, m, shift) => (shift === undefined ? k.exp(offset * 8, m) : k.expShift(offset * 8, m, shift * 8)),
+    log1p: (offset, m) => k.log1p(offset * 8, m),
+  };
+}
