@@ -26,7 +26,7 @@ export function histogramHelper(reply: (message: HelperReply) => void): (data: u
     const c = control!;
     const from = c[CONTROL.BOUNDS + index]!;
     const to = c[CONTROL.BOUNDS + index + 1]!;
-    if (from >= to) return;
+    // No early return for an empty share: the split search must still say "none" for its slots.
     const matrix = { rows: c[CONTROL.ROWS]!, bins: view<Uint8Array>(CONTROL.BINS) };
     if (op === OP.PARTITION) {
       const lists = { rows: view<Int32Array>(CONTROL.ROW_LIST), spareRows: view<Int32Array>(CONTROL.SPARE_ROWS) };
