@@ -7,6 +7,7 @@ import { predictModelWith, trainModel } from '../core/models/train-model.ts';
 import { GpuUnavailableError } from '../gpu/device.ts';
 import { gpuEngines, type GpuEngines } from '../gpu/engine.ts';
 import { UsageError, type ParsedArgs } from './args.ts';
+import { parallelCpuGrower } from '../workers/histogram-pool.node.ts';
 import { nodeGpu } from './node-gpu.ts';
 import { proxy, startDataWorker } from './node-worker.ts';
 import { progressLine } from './progress-line.ts';
@@ -53,7 +54,11 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const forestParams = model === 'rf' ? { trees: int(args, 'trees', 100, 1, 100_000), maxDepth: int(args, 'depth', 16, 1, 64), seed } : undefined;
   const bins = int(args, 'bins', 256, 2, 256);
 
+  // Boosting on the CPU grows trees on every core: the helper threads start while the data loads.
+  const pool = model === 'gbdt' && device === 'cpu' ? parallelCpuGrower() : undefined;
+  const starting = pool?.start();
   const [train, test] = await loadBoth(trainPath, testPath);
+  await starting;
   for (const [table, file] of [[train, trainPath], [test, testPath]] as const) {
     if (!table.getChild(label)) throw new UsageError(`${basename(file)}: no label column "${label}"`);
   }
@@ -61,7 +66,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   try {
     const progress = progressLine('training');
     const fitted = await trainModel(train, {
-      engines: gpu?.engines,
+      engines: gpu?.engines ?? (pool && { grower: pool }),
       model,
       label,
       maxBins: bins,
@@ -116,6 +121,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     return 0;
   } finally {
     gpu?.dispose();
+    await pool?.close();
   }
 }
 
@@ -123,7 +129,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
 async function openGpu(model: string): Promise<GpuEngines> {
   try {
     const engines = await gpuEngines(await nodeGpu());
-    process.stderr.write(`GPU: ${engines.adapter}${model === 'gbdt' || model === 'rf' ? '' : ` (${model} trains on the cpu; the GPU path grows gbdt and rf trees)`}\n`);
+    process.stderr.write(`GPU: ${engines.adapter}${model === 'logistic' ? ' (logistic: the objective in f32 on the GPU, then finished in f64 on the cpu)' : ''}\n`);
     return engines;
   } catch (err) {
     if (err instanceof GpuUnavailableError) throw new UsageError(`--device gpu: ${err.message}; install a Vulkan driver (or Debian's chromium, whose SwiftShader serves as one) or use --device cpu`);

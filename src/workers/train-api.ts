@@ -1,6 +1,7 @@
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { classificationMetrics } from '../core/metrics/classification-metrics.ts';
 import { encodeLabels } from '../core/models/labels.ts';
+import type { GrowerFactory } from '../core/models/gbdt/grower.ts';
 import { predictModel, predictModelWith, trainModel, type TrainedModel, type TrainEngines, type TrainProgress } from '../core/models/train-model.ts';
 import type { GpuEngines } from '../gpu/engine.ts';
 import { stratifiedSplit } from './stratified-split.ts';
@@ -12,6 +13,8 @@ export type { GpuProbe, LossPoint, TrainRequest, TrainResult, TrainUpdate };
 export interface TrainPlatform {
   /** The WebGPU entry point of this host (a worker's navigator.gpu); none means CPU only. */
   gpu?: () => GPU | undefined;
+  /** The CPU tree grower on several threads (histogram pool), when this host can run one. */
+  cpuGrower?: () => GrowerFactory;
 }
 
 interface StoredModel {
@@ -24,7 +27,6 @@ interface StoredModel {
 const KEPT_MODELS = 4;
 /** Progress reports at most this often (ms): enough for a smooth bar, few enough messages. */
 const REPORT_EVERY_MS = 50;
-const MODEL_NAMES = { gbdt: 'GBDT', rf: 'random forest', logistic: 'logistic regression' } as const;
 
 /**
  * The train worker's whole protocol. The table arrives as Arrow IPC bytes (transferred), is split
@@ -128,7 +130,9 @@ export class TrainApi {
     log: ProgressLog,
     signal: AbortSignal,
   ): Promise<{ trained: TrainedModel; notice: string | null; engines?: TrainEngines }> {
-    const run = (engines?: TrainEngines) => {
+    // CPU runs grow boosting trees on every core the host gives (the same trees as one thread).
+    const cpu: TrainEngines | undefined = this.platform.cpuGrower ? { grower: this.platform.cpuGrower() } : undefined;
+    const run = (engines: TrainEngines | undefined = cpu) => {
       log.reset();
       return trainModel(train, {
         model: req.model,
@@ -142,7 +146,6 @@ export class TrainApi {
       });
     };
     if (req.device === 'cpu') return { trained: await run(), notice: null };
-    if (req.model === 'logistic') return { trained: await run(), notice: `The GPU path trains GBDT and random forests only; ${MODEL_NAMES[req.model]} trained on the CPU.` };
     let engines: TrainEngines;
     try {
       engines = (await this.openGpu()).engines;

@@ -1,5 +1,8 @@
 // The train worker in the browser: TrainApi over comlink; WebGPU comes from the worker's own navigator.
 import { expose } from 'comlink';
+import { parallelCpuGrower } from './histogram-pool.browser.ts';
 import { TrainApi } from './train-api.ts';
 
-expose(new TrainApi({ gpu: () => navigator.gpu }));
+// Several threads need shared memory, which a cross-origin isolated page has; otherwise one thread.
+const pool = globalThis.crossOriginIsolated ? parallelCpuGrower() : undefined;
+expose(new TrainApi({ gpu: () => navigator.gpu, cpuGrower: pool && (() => pool) }));
