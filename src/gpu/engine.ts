@@ -3,6 +3,7 @@ import { openGpuDevice, type GpuDevice } from './device.ts';
 import { gpuForestGrower } from './forest-grower.ts';
 import { predictForestOnGpu } from './forest-predict.ts';
 import { gpuGrower } from './gbdt-grower.ts';
+import { gpuLogisticEngine } from './logistic-engine.ts';
 import { predictGbdtOnGpu } from './predict-gbdt.ts';
 
 export interface GpuEngines {
@@ -25,6 +26,7 @@ export async function gpuEngines(gpu: GPU | undefined): Promise<GpuEngines> {
       predictGbdt: (model, matrix) => predictGbdtOnGpu(device, model, matrix),
       forestGrower: gpuForestGrower(device),
       predictForest: (model, matrix) => predictForestOnGpu(device, model, matrix),
+      logistic: gpuLogisticEngine(device),
     },
     adapter: device.adapter,
     gpu: device,

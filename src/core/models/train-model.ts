@@ -10,8 +10,9 @@ import { predictTable } from './gbdt/predict.ts';
 import { trainGbdtOnTable } from './gbdt/train-on-table.ts';
 import type { GbdtModel, GbdtParams } from './gbdt/types.ts';
 import { predictLogisticTable } from './logistic/predict-logistic.ts';
-import { trainLogisticOnTable } from './logistic/train-logistic-on-table.ts';
-import type { LogisticModel, LogisticParams } from './logistic/types.ts';
+import type { LogisticEngine } from './logistic/engine.ts';
+import { trainLogisticOnTable, trainLogisticOnTableWith } from './logistic/train-logistic-on-table.ts';
+import type { LogisticModel, LogisticParams, LogisticProgress } from './logistic/types.ts';
 import type { TrainedOnTable } from './training-rows.ts';
 
 export type ModelKind = 'gbdt' | 'rf' | 'logistic';
@@ -38,6 +39,8 @@ export interface TrainEngines {
   forestGrower?: ForestGrowerFactory;
   /** Predicts with a random forest on a binned matrix (the CPU reference when absent). */
   predictForest?: (model: ForestModel, matrix: FeatureMatrix) => Promise<Float32Array>;
+  /** Runs a logistic fit's first (f32) phase; the fit ends on the CPU either way (CPU only when absent). */
+  logistic?: LogisticEngine;
 }
 
 export interface TrainModelOptions {
@@ -54,7 +57,7 @@ export interface TrainModelOptions {
 }
 
 export interface TrainedModel extends TrainedOnTable<Model> {
-  /** "cpu", or the GPU adapter that grew the trees. */
+  /** "cpu", or the GPU adapter that grew the trees or ran the logistic fit's f32 phase. */
   device: string;
 }
 
@@ -80,12 +83,14 @@ export async function trainModel(table: Table, options: TrainModelOptions): Prom
     });
     return { ...fitted, device: fitted.model.device };
   }
-  const fitted = trainLogisticOnTable(table, {
+  const logistic = {
     ...common,
     params: options.params as Partial<LogisticParams>,
-    onProgress: (p) => onProgress?.({ unit: 'iteration', done: p.iteration, total: p.maxIterations, trainLoss: p.loss }),
-  });
-  return { ...fitted, device: 'cpu' };
+    onProgress: (p: LogisticProgress) => onProgress?.({ unit: 'iteration', done: p.iteration, total: p.maxIterations, trainLoss: p.loss }),
+  };
+  const engine = options.engines?.logistic;
+  if (engine) return trainLogisticOnTableWith(table, logistic, engine);
+  return { ...trainLogisticOnTable(table, logistic), device: 'cpu' };
 }
 
 /** Class probabilities (rows × classes, in `model.classes` order) for rows of a table, all when absent. */

@@ -80,7 +80,7 @@ export function columnValues(column: DesignColumn, rows: number): Float32Array {
 }
 
 /** The whole design as a dense row-major Float32 matrix, rows × width, one-hot blocks as 0 / 1. */
-export function denseRowMajor(design: DesignMatrix): Float32Array {
+export function denseRowMajor(design: DesignMatrix): Float32Array<ArrayBuffer> {
   const { rows: n, width, columns, groups, hot } = design;
   const out = new Float32Array(n * width);
   columns.forEach((column, j) => {

@@ -19,11 +19,20 @@ export interface LbfgsOptions {
   relativeDecrease: number;
   /** Correction pairs kept. */
   memory: number;
+  /** Correction pairs to start from (another run's `pairs`); none by default. */
+  pairs?: LbfgsPairs;
   onIteration?: (iteration: number, value: number, gradientNorm: number) => void;
   signal?: AbortSignal;
 }
 
+/** The correction pairs s = Δx, y = Δ∇ an L-BFGS run ended with, oldest first. */
+export interface LbfgsPairs {
+  S: Float64Array[];
+  Y: Float64Array[];
+}
+
 export interface LbfgsResult {
+  pairs: LbfgsPairs;
   x: Float64Array;
   value: number;
   iterations: number;
@@ -113,9 +122,9 @@ export function* lbfgs(x0: Float64Array, options: LbfgsOptions): Generator<Evalu
   let value = yield { x, grad: g };
   let evaluations = 1;
   let converged = false;
-  const S: Float64Array[] = [];
-  const Y: Float64Array[] = [];
-  const rho: number[] = [];
+  const S: Float64Array[] = options.pairs ? options.pairs.S.map((v) => Float64Array.from(v)) : [];
+  const Y: Float64Array[] = options.pairs ? options.pairs.Y.map((v) => Float64Array.from(v)) : [];
+  const rho: number[] = S.map((v, j) => 1 / dot(v, Y[j]!));
   const alpha = new Float64Array(memory);
   const d = new Float64Array(n);
   let xNew = new Float64Array(n);
@@ -191,5 +200,5 @@ export function* lbfgs(x0: Float64Array, options: LbfgsOptions): Generator<Evalu
     options.onIteration?.(iterations, value, gradientNorm);
     if (gradientNorm <= tolerance || decrease <= relativeDecrease * Math.max(Math.abs(value + decrease), Math.abs(value), 1)) converged = true;
   }
-  return { x, value, iterations, evaluations, converged };
+  return { x, value, iterations, evaluations, converged, pairs: { S, Y } };
 }

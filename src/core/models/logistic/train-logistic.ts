@@ -1,4 +1,4 @@
-import { minimiseLbfgs } from './lbfgs.ts';
+import { lbfgs, type LbfgsOptions, type LbfgsResult } from './lbfgs.ts';
 import { freeRows, logisticObjective } from './objective.ts';
 import type { DesignMatrix } from './design-matrix.ts';
 import type { LinearRecipe } from './recipe.ts';
@@ -19,8 +19,21 @@ export interface TrainLogisticOptions {
 /** The most the L-BFGS pairs may take (two Float64 vectors of all weights each). */
 const MEMORY_BYTES = 64 * 2 ** 20;
 
-/** Full-batch L-BFGS on the multinomial L2 objective from W = 0: deterministic, Float64 throughout. */
-export function trainLogistic(options: TrainLogisticOptions): LogisticModel {
+/** A checked problem with its pieces: what the CPU fit and the device fit share. */
+export interface LogisticFit {
+  params: LogisticParams;
+  K: number;
+  sampleWeight: Float64Array;
+  /** W = 0, free rows × (width + 1). */
+  w0: Float64Array;
+  /** The f64 objective on the CPU. */
+  objective: (w: Float64Array, grad: Float64Array) => number;
+  /** L-BFGS options; iterations are reported from `offset` on. */
+  lbfgsOptions(offset?: number): LbfgsOptions;
+  model(result: LbfgsResult, iterations: number, evaluations: number): LogisticModel;
+}
+
+export function prepareLogisticFit(options: TrainLogisticOptions): LogisticFit {
   const params: LogisticParams = { ...DEFAULT_LOGISTIC_PARAMS, ...options.params };
   const { design, y, classes } = options;
   const K = classes.length;
@@ -30,29 +43,44 @@ export function trainLogistic(options: TrainLogisticOptions): LogisticModel {
   for (const v of y) if (!(v >= 0 && v < K)) throw new RangeError(`class index ${v} out of range 0 … ${K - 1}`);
   const classWeight = classWeights(params.classWeight, y, K);
   const sampleWeight = Float64Array.from(y, (c) => classWeight[c]!);
-  const objective = logisticObjective(design, y, sampleWeight, K, params.c);
   let total = 0;
   for (const s of sampleWeight) total += s;
   const w0 = new Float64Array(freeRows(K) * (design.width + 1));
-  const result = minimiseLbfgs(objective, w0, {
-    maxIterations: params.maxIterations,
-    tolerance: params.tolerance,
-    relativeDecrease: params.relativeDecrease,
-    memory: Math.max(3, Math.min(params.memory, Math.floor(MEMORY_BYTES / (16 * w0.length)))),
-    signal: options.signal,
-    onIteration: (iteration, loss, gradientNorm) =>
-      options.onProgress?.({ iteration, maxIterations: params.maxIterations, loss: loss / total, gradientNorm }),
-  });
   return {
-    kind: 'logistic',
-    classes,
     params,
-    recipe: options.recipe,
-    weights: result.x,
-    iterations: result.iterations,
-    evaluations: result.evaluations,
-    converged: result.converged,
+    K,
+    sampleWeight,
+    w0,
+    objective: logisticObjective(design, y, sampleWeight, K, params.c),
+    lbfgsOptions: (offset = 0) => ({
+      maxIterations: params.maxIterations,
+      tolerance: params.tolerance,
+      relativeDecrease: params.relativeDecrease,
+      memory: Math.max(3, Math.min(params.memory, Math.floor(MEMORY_BYTES / (16 * w0.length)))),
+      signal: options.signal,
+      onIteration: (iteration, loss, gradientNorm) =>
+        options.onProgress?.({ iteration: offset + iteration, maxIterations: params.maxIterations, loss: loss / total, gradientNorm }),
+    }),
+    model: (result, iterations, evaluations) => ({
+      kind: 'logistic',
+      classes,
+      params,
+      recipe: options.recipe,
+      weights: result.x,
+      iterations,
+      evaluations,
+      converged: result.converged,
+    }),
   };
+}
+
+/** Full-batch L-BFGS on the multinomial L2 objective from W = 0: deterministic, Float64 throughout. */
+export function trainLogistic(options: TrainLogisticOptions): LogisticModel {
+  const fit = prepareLogisticFit(options);
+  const steps = lbfgs(fit.w0, fit.lbfgsOptions());
+  let step = steps.next();
+  while (!step.done) step = steps.next(fit.objective(step.value.x, step.value.grad));
+  return fit.model(step.value, step.value.iterations, step.value.evaluations);
 }
 
 /** scikit-learn's class weights: given per class, or "balanced" n / (K · count), else 1. */
