@@ -49,12 +49,12 @@ function request(s: Settings, label: string): TrainRequest {
   return { model: s.model, label, device: s.device, validationShare: number(s.validationPercent) / 100, seed: number(s.seed), params };
 }
 
-function gpuNote(gpu: GpuStatus, model: Model): string | null {
+function gpuNote(gpu: GpuStatus): string | null {
   if (gpu.state === 'unsupported') return `GPU unavailable: ${gpu.reason}.`;
   if (gpu.state === 'probing') return 'looking for a WebGPU adapter…';
   if (gpu.state === 'probed') {
     if (gpu.adapter === null) return `No WebGPU adapter (${gpu.error ?? 'unknown reason'}); training will fall back to the CPU.`;
-    return model === 'logistic' ? `Adapter: ${gpu.adapter}. Logistic regression trains on the CPU.` : `Adapter: ${gpu.adapter}`;
+    return `Adapter: ${gpu.adapter}`;
   }
   return null;
 }
@@ -90,7 +90,7 @@ export function TrainPanel({ client, label, tableIPC }: { client: TrainClient | 
   const field = (key: keyof Settings, name: string, extra: { step?: string; min?: number; max?: number } = {}) => (
     <NumberField label={name} value={settings[key]} onChange={(v) => set({ [key]: v })} testId={`train-${key}`} disabled={busy} {...extra} />
   );
-  const note = settings.device === 'gpu' || gpu.state === 'unsupported' ? gpuNote(gpu, settings.model) : null;
+  const note = settings.device === 'gpu' || gpu.state === 'unsupported' ? gpuNote(gpu) : null;
   return (
     <section className="panel train-panel" data-testid="train-panel">
       <h2>
