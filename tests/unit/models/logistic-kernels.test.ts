@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BLOCK, columnValues, designColumn, type DesignColumn, type DesignMatrix } from '../../../src/core/models/logistic/design-matrix.ts';
-import { fitKernels } from '../../../src/core/models/logistic/fit-kernels.ts';
+import { fitKernels, fitVectors } from '../../../src/core/models/logistic/fit-kernels.ts';
+import { jsVectors, minimiseLbfgs } from '../../../src/core/models/logistic/lbfgs.ts';
 import { median } from '../../../src/core/models/logistic/median.ts';
 import { logisticObjective } from '../../../src/core/models/logistic/objective.ts';
 import { createRandom } from '../../../src/core/models/random.ts';
@@ -109,6 +110,20 @@ describe('logistic fit kernels', () => {
         expect(Math.abs(numeric - g[q]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(g[q]!)));
       }
     }
+  });
+
+  it('L-BFGS: its vectors in WebAssembly memory or in JS, the same iterates bit for bit', () => {
+    const d = design(2500, 5);
+    const random = createRandom(6);
+    const y = Int32Array.from({ length: 2500 }, () => random.int(3));
+    const objective = logisticObjective(d, y, new Float64Array(2500).fill(1), 3, 1);
+    const options = { maxIterations: 60, tolerance: 1e-9, relativeDecrease: 0, memory: 7 };
+    const w0 = new Float64Array(3 * (d.width + 1));
+    const wasm = minimiseLbfgs(objective, w0, { ...options, vectors: fitVectors });
+    const js = minimiseLbfgs(objective, w0, { ...options, vectors: jsVectors });
+    expect(wasm.iterations).toBe(js.iterations);
+    expect(bits(wasm.x)).toBe(bits(js.x));
+    expect(wasm.value).toBe(js.value);
   });
 
   it('a sparse column is the same standardised values as a dense one', () => {

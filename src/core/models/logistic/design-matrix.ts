@@ -46,12 +46,12 @@ const SPARSE_SHARE = 0.25;
 
 /**
  * The stored column of imputed values `v` (one per row) standardised with `mean` and `std`:
- * sparse when mostly zero, else dense.
+ * sparse when mostly zero, else dense (`nonZeroCount`: the non-zero values, when already counted).
  */
-export function designColumn(v: Float64Array, mean: number, std: number): DesignColumn {
+export function designColumn(v: Float64Array, mean: number, std: number, nonZeroCount?: number): DesignColumn {
   const n = v.length;
-  let nonZero = 0;
-  for (let i = 0; i < n; i++) if (v[i] !== 0) nonZero++;
+  let nonZero = nonZeroCount ?? 0;
+  if (nonZeroCount === undefined) for (let i = 0; i < n; i++) if (v[i] !== 0) nonZero++;
   if (nonZero > SPARSE_SHARE * n) {
     const values = new Float32Array(n);
     for (let i = 0; i < n; i++) values[i] = (v[i]! - mean) / std;

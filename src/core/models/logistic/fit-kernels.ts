@@ -1,6 +1,7 @@
 import { BLOCK, type DesignColumn } from './design-matrix.ts';
+import { jsVectors, type VectorSpace } from './lbfgs.ts';
 import { EXP_SHIFT_WASM, EXP_WASM, expInPlace, LOG1P_WASM, log1pInPlace } from './wasm-math.ts';
-import { AXPY4_WASM, AXPY_WASM, DOT4_WASM, DOT_WASM, SPARSE_AXPY_WASM, SPARSE_DOT_WASM } from './fit-wasm.ts';
+import { AXPY4_WASM, AXPY_WASM, DOT4_WASM, DOT_WASM, ROW_MAX_WASM, ROW_SUM_WASM, SCALE_ROWS_WASM, SPARSE_AXPY_WASM, SPARSE_DOT_WASM } from './fit-wasm.ts';
 import { wasmModule } from './wasm-module.ts';
 
 /**
@@ -34,6 +35,10 @@ export interface FitKernels {
   /** buffer[offset + i] = exp(buffer[offset + i] − buffer[shift + i]) when a shift is given. */
   exp(offset: number, m: number, shift?: number): void;
   log1p(offset: number, m: number): void;
+  /** Over the first K class rows of Z: E[i] = max(−∞, Z_0[i], …), E[i] = (0 + Z_0[i]) + …, Z_k[i] ·= E[i]. */
+  rowMax(K: number, m: number): void;
+  rowSum(K: number, m: number): void;
+  scaleRows(K: number, m: number): void;
 }
 
 const NONE_F = new Float32Array(0);
@@ -113,6 +118,26 @@ function jsKernels(design: DesignColumn[], free: number): FitKernels {
     },
     exp: (offset, m, shift) => expInPlace(buffer, offset, m, shift),
     log1p: (offset, m) => log1pInPlace(buffer, offset, m),
+    rowMax(K, m) {
+      const e = free * BLOCK;
+      for (let i = 0; i < m; i++) {
+        let a = -Infinity;
+        for (let k = 0; k < K; k++) a = Math.max(a, buffer[k * BLOCK + i]!);
+        buffer[e + i] = a;
+      }
+    },
+    rowSum(K, m) {
+      const e = free * BLOCK;
+      for (let i = 0; i < m; i++) {
+        let a = 0;
+        for (let k = 0; k < K; k++) a += buffer[k * BLOCK + i]!;
+        buffer[e + i] = a;
+      }
+    },
+    scaleRows(K, m) {
+      const e = free * BLOCK;
+      for (let k = 0; k < K; k++) for (let i = 0; i < m; i++) buffer[k * BLOCK + i]! *= buffer[e + i]!;
+    },
   };
 }
 
@@ -123,7 +148,7 @@ function kernelModule(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
   compiled = null;
   if (typeof WebAssembly !== 'object') return compiled;
-  const bytes = wasmModule([AXPY_WASM, AXPY4_WASM, DOT_WASM, DOT4_WASM, SPARSE_AXPY_WASM, SPARSE_DOT_WASM, EXP_WASM, EXP_SHIFT_WASM, LOG1P_WASM]);
+  const bytes = wasmModule([AXPY_WASM, AXPY4_WASM, DOT_WASM, DOT4_WASM, SPARSE_AXPY_WASM, SPARSE_DOT_WASM, EXP_WASM, EXP_SHIFT_WASM, LOG1P_WASM, ROW_MAX_WASM, ROW_SUM_WASM, SCALE_ROWS_WASM]);
   if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
   return compiled;
 }
@@ -141,6 +166,9 @@ interface KernelExports {
   exp(p: number, m: number): void;
   expShift(p: number, m: number, q: number): void;
   log1p(p: number, m: number): void;
+  rowMax(zp: number, K: number, stride: number, m: number, ep: number): void;
+  rowSum(zp: number, K: number, stride: number, m: number, ep: number): void;
+  scaleRows(zp: number, K: number, stride: number, m: number, ep: number): void;
 }
 
 function wasmKernels(design: DesignColumn[], free: number): FitKernels | null {
@@ -148,25 +176,26 @@ function wasmKernels(design: DesignColumn[], free: number): FitKernels | null {
   if (!module) return null;
   // The buffer first, then each column's arrays, each starting on 16 bytes.
   const length = bufferLength(free);
+  // Dense columns are held as f64 here (promoted once, exactly): the loops then load two values per instruction.
   const arrays = [...design.map(denseValues), ...design.map(sparseRows), ...design.map(sparseValues)];
+  const J = design.length;
   const at: number[] = [];
   let bytes = length * 8;
-  for (const a of arrays) {
+  arrays.forEach((a, j) => {
     at.push(bytes);
-    bytes += Math.ceil((a.length * 4) / 16) * 16;
-  }
+    bytes += Math.ceil((a.length * (j < J ? 8 : 4)) / 16) * 16;
+  });
   if (bytes > MAX_BYTES) return null;
   const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   const k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
-  arrays.forEach((a, j) => (a instanceof Int32Array ? new Int32Array(memory.buffer, at[j], a.length) : new Float32Array(memory.buffer, at[j], a.length)).set(a as never));
-  const J = design.length;
+  arrays.forEach((a, j) => (j < J ? new Float64Array(memory.buffer, at[j], a.length) : a instanceof Int32Array ? new Int32Array(memory.buffer, at[j], a.length) : new Float32Array(memory.buffer, at[j], a.length)).set(a as never));
   const offsets = at.slice(0, J);
   const rowsAt = at.slice(J, 2 * J);
   const valuesAt = at.slice(2 * J);
   const buffer = new Float64Array(memory.buffer, 0, length);
   const outAt = (free * BLOCK + 2 * BLOCK) * 8;
   const out = buffer.subarray(free * BLOCK + 2 * BLOCK);
-  const x = (column: number, start: number): number => offsets[column]! + start * 4;
+  const x = (column: number, start: number): number => offsets[column]! + start * 8;
   return {
     engine: 'wasm-simd',
     buffer,
@@ -185,5 +214,29 @@ function wasmKernels(design: DesignColumn[], free: number): FitKernels | null {
     sparseDot: (zo, column, from, to) => k.sparseDot(zo * 8, rowsAt[column]!, valuesAt[column]!, from, to, 0),
     exp: (offset, m, shift) => (shift === undefined ? k.exp(offset * 8, m) : k.expShift(offset * 8, m, shift * 8)),
     log1p: (offset, m) => k.log1p(offset * 8, m),
+    rowMax: (K, m) => k.rowMax(0, K, BLOCK * 8, m, free * BLOCK * 8),
+    rowSum: (K, m) => k.rowSum(0, K, BLOCK * 8, m, free * BLOCK * 8),
+    scaleRows: (K, m) => k.scaleRows(0, K, BLOCK * 8, m, free * BLOCK * 8),
+  };
+}
+
+/**
+ * The optimiser's vectors in WebAssembly memory, with the SIMD dot and axpy (the same bits as
+ * `jsVectors`), or the JS ones where WebAssembly SIMD is missing or the vectors would not fit.
+ */
+export function fitVectors(n: number, count: number, allowWasm = true): VectorSpace {
+  const module = allowWasm ? kernelModule() : null;
+  const size = Math.ceil((n * 8) / 16) * 16;
+  if (!module || size * count > MAX_BYTES) return jsVectors(n);
+  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((size * count) / 65536)) });
+  const k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  let next = 0;
+  return {
+    alloc() {
+      if (next === count) throw new Error('the optimiser asked for more vectors than it said');
+      return new Float64Array(memory.buffer, size * next++, n);
+    },
+    dot: (a, b) => k.dot(a.byteOffset, b.byteOffset, n),
+    axpy: (d, a, v) => k.axpy(d.byteOffset, a, v.byteOffset, n),
   };
 }

@@ -9,7 +9,9 @@ import { F64, I32, op, V128, type WasmFunction } from './wasm-module.ts';
 /** Byte address base + (index << shift). */
 const at = (base: number, index: number, shift: number): number[][] => [op.get(base), op.get(index), op.i32(shift), op.i32Shl, op.i32Add];
 /** The f32 pair at x + 4·i as two f64 lanes. */
-const pair = (x: number, i: number, offset = 0): number[][] => [...at(x, i, 2), op.v128Load64Zero(offset), op.f64x2PromoteLowF32x4];
+const pair = (x: number, i: number, offset = 0): number[][] => [...at(x, i, 3), op.v128Load(2 * offset)];
+/** One value of a dense column. */
+const one = (x: number, i: number): number[][] => [...at(x, i, 3), op.f64Load()];
 /** for (; i < end; i += step) body */
 const loop = (i: number, end: number, step: number, body: number[][]): number[][] => [
   op.block, op.loop,
@@ -32,7 +34,7 @@ export const AXPY_WASM: WasmFunction = (() => {
       op.get(m), op.i32(-2), op.i32And, op.set(end),
       ...loop(i, end, 2, [...at(zp, i, 3), ...at(zp, i, 3), op.v128Load(), op.get(va), ...pair(xp, i), op.f64x2Mul, op.f64x2Add, op.v128Store()]),
       op.get(i), op.get(m), op.i32LtU, op.if,
-      ...at(zp, i, 3), ...at(zp, i, 3), op.f64Load(), op.get(a), ...at(xp, i, 2), op.f32Load(), op.f64PromoteF32, op.f64Mul, op.f64Add, op.f64Store(),
+      ...at(zp, i, 3), ...at(zp, i, 3), op.f64Load(), op.get(a), ...one(xp, i), op.f64Mul, op.f64Add, op.f64Store(),
       op.end,
     ],
   };
@@ -61,7 +63,7 @@ export const AXPY4_WASM: WasmFunction = (() => {
       op.get(i), op.get(m), op.i32LtU, op.if,
       ...at(zp, i, 3),
       ...at(zp, i, 3), op.f64Load(),
-      ...x.flatMap((xc, c) => [op.get(a[c]!), ...at(xc, i, 2), op.f32Load(), op.f64PromoteF32, op.f64Mul, op.f64Add]),
+      ...x.flatMap((xc, c) => [op.get(a[c]!), ...one(xc, i), op.f64Mul, op.f64Add]),
       op.f64Store(),
       op.end,
     ],
@@ -89,7 +91,7 @@ export const DOT_WASM: WasmFunction = (() => {
         op.get(s0), ...at(rp, i, 3), op.v128Load(), ...pair(xp, i), op.f64x2Mul, op.f64x2Add, op.set(s0),
         op.get(s1), ...at(rp, i, 3), op.v128Load(16), ...pair(xp, i, 8), op.f64x2Mul, op.f64x2Add, op.set(s1),
       ]),
-      ...loop(i, m, 1, [op.get(t), ...at(rp, i, 3), op.f64Load(), ...at(xp, i, 2), op.f32Load(), op.f64PromoteF32, op.f64Mul, op.f64Add, op.set(t)]),
+      ...loop(i, m, 1, [op.get(t), ...at(rp, i, 3), op.f64Load(), ...one(xp, i), op.f64Mul, op.f64Add, op.set(t)]),
       ...reduce(s0, s1, t),
     ],
   };
@@ -119,7 +121,7 @@ export const DOT4_WASM: WasmFunction = (() => {
       ]),
       ...loop(i, m, 1, [
         ...at(rp, i, 3), op.f64Load(), op.set(rv),
-        ...x.flatMap((xc, c) => [op.get(t[c]!), op.get(rv), ...at(xc, i, 2), op.f32Load(), op.f64PromoteF32, op.f64Mul, op.f64Add, op.set(t[c]!)]),
+        ...x.flatMap((xc, c) => [op.get(t[c]!), op.get(rv), ...one(xc, i), op.f64Mul, op.f64Add, op.set(t[c]!)]),
       ]),
       ...x.flatMap((_, c) => [op.get(outp), ...reduce(s[2 * c]!, s[2 * c + 1]!, t[c]!), op.f64Store(8 * c)]),
     ],
@@ -161,3 +163,34 @@ export const SPARSE_DOT_WASM: WasmFunction = (() => {
     ],
   };
 })();
+
+/**
+ * Across the K class rows of a block (row k at zp + k·stride bytes), two rows of the matrix at a
+ * time: `rowMax` E[i] = max(−∞, Z₀[i], …, Z_{K−1}[i]), `rowSum` E[i] = ((0 + Z₀[i]) + Z₁[i]) + …,
+ * `scaleRows` Z_k[i] ·= E[i], classes in order (m rounded up to even).
+ */
+function acrossClasses(name: 'rowMax' | 'rowSum' | 'scaleRows'): WasmFunction {
+  const [zp, K, stride, m, ep, i, k, acc, e, row] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const zAt = [op.get(row), op.get(i), op.i32(3), op.i32Shl, op.i32Add];
+  const start = name === 'rowMax' ? [op.f64Const(-Infinity), op.f64x2Splat, op.set(acc)] : name === 'rowSum' ? [op.f64Const(0), op.f64x2Splat, op.set(acc)] : [...at(ep, i, 3), op.v128Load(), op.set(e)];
+  const step =
+    name === 'scaleRows'
+      ? [...zAt, ...zAt, op.v128Load(), op.get(e), op.f64x2Mul, op.v128Store()]
+      : [op.get(acc), ...zAt, op.v128Load(), name === 'rowMax' ? op.f64x2Max : op.f64x2Add, op.set(acc)];
+  return {
+    name,
+    params: [I32, I32, I32, I32, I32],
+    results: [],
+    locals: [I32, I32, V128, V128, I32],
+    body: loop(i, m, 2, [
+      ...start,
+      op.get(zp), op.set(row), op.i32(0), op.set(k),
+      ...loop(k, K, 1, [...step, op.get(row), op.get(stride), op.i32Add, op.set(row)]),
+      ...(name === 'scaleRows' ? [] : [...at(ep, i, 3), op.get(acc), op.v128Store()]),
+    ]),
+  };
+}
+
+export const ROW_MAX_WASM = acrossClasses('rowMax');
+export const ROW_SUM_WASM = acrossClasses('rowSum');
+export const SCALE_ROWS_WASM = acrossClasses('scaleRows');

@@ -21,6 +21,8 @@ export interface LbfgsOptions {
   memory: number;
   /** Correction pairs to start from (another run's `pairs`); none by default. */
   pairs?: LbfgsPairs;
+  /** Where the vectors live and how dot and axpy run (`jsVectors` by default); `count` vectors of n at most. */
+  vectors?: (n: number, count: number) => VectorSpace;
   onIteration?: (iteration: number, value: number, gradientNorm: number) => void;
   signal?: AbortSignal;
 }
@@ -29,6 +31,18 @@ export interface LbfgsOptions {
 export interface LbfgsPairs {
   S: Float64Array[];
   Y: Float64Array[];
+}
+
+/**
+ * The optimiser's vectors and its two vector operations, so they can run elsewhere (WebAssembly
+ * memory): `alloc` gives a fresh zeroed vector of n (at most `count` of them are asked for), `dot`
+ * sums in four partial sums (rows i mod 4) added as ((s0 + s1) + (s2 + s3)) + tail, `axpy` adds
+ * element by element; any implementation must give the same bits.
+ */
+export interface VectorSpace {
+  alloc(): Float64Array;
+  dot(a: Float64Array, b: Float64Array): number;
+  axpy(d: Float64Array, a: number, v: Float64Array): void;
 }
 
 export interface LbfgsResult {
@@ -61,8 +75,9 @@ const dot = (a: Float64Array, b: Float64Array): number => {
     s2 += a[i + 2]! * b[i + 2]!;
     s3 += a[i + 3]! * b[i + 3]!;
   }
-  for (; i < n; i++) s0 += a[i]! * b[i]!;
-  return s0 + s1 + (s2 + s3);
+  let t = 0;
+  for (; i < n; i++) t += a[i]! * b[i]!;
+  return s0 + s1 + (s2 + s3) + t;
 };
 
 /** d += a · v, four lanes at a time (element by element, so any unrolling gives the same bits). */
@@ -79,15 +94,17 @@ const axpy = (d: Float64Array, a: number, v: Float64Array): void => {
   for (; i < n; i++) d[i]! += a * v[i]!;
 };
 
+/** Plain Float64Arrays and loops. */
+export const jsVectors = (n: number): VectorSpace => ({ alloc: () => new Float64Array(n), dot, axpy });
+
 /**
  * Near the optimum the value stops changing in Float64 (its last digits are rounding) while the
  * gradient still points somewhere: Hager and Zhang's approximate Wolfe test accepts a step that
  * leaves the value within rounding and shrinks the slope along d (φ'(α) between 0.9·φ'(0) and
  * −0.8·φ'(0)), so tight gradient tolerances stay reachable.
  */
-function flatButCloser(fNew: number, value: number, gNew: Float64Array, d: Float64Array, slope: number): boolean {
+function flatButCloser(fNew: number, value: number, slopeNew: number, slope: number): boolean {
   if (fNew > value + 1e-12 * Math.abs(value)) return false;
-  const slopeNew = dot(gNew, d);
   return slopeNew >= 0.9 * slope && slopeNew <= -0.8 * slope;
 }
 
@@ -117,20 +134,31 @@ export async function minimiseLbfgsAsync(f: AsyncObjective, x0: Float64Array, op
 export function* lbfgs(x0: Float64Array, options: LbfgsOptions): Generator<Evaluation, LbfgsResult, number> {
   const n = x0.length;
   const { maxIterations, tolerance, memory, relativeDecrease } = options;
-  let x = Float64Array.from(x0);
-  let g = new Float64Array(n);
+  const initial = Math.min(memory, options.pairs?.S.length ?? 0);
+  const space = (options.vectors ?? jsVectors)(n, 2 * (memory + 1) + 5);
+  const { dot, axpy } = space;
+  // Vectors go back to `spare` when dropped, so the space is never asked for more than it holds.
+  const spare: Float64Array[] = [];
+  const take = (from?: Float64Array): Float64Array => {
+    const v = spare.pop() ?? space.alloc();
+    if (from) v.set(from);
+    else v.fill(0);
+    return v;
+  };
+  let x = take(x0);
+  let g = take();
   let value = yield { x, grad: g };
   let evaluations = 1;
   let converged = false;
-  const S: Float64Array[] = options.pairs ? options.pairs.S.map((v) => Float64Array.from(v)) : [];
-  const Y: Float64Array[] = options.pairs ? options.pairs.Y.map((v) => Float64Array.from(v)) : [];
+  const S: Float64Array[] = (options.pairs?.S ?? []).slice(-initial).map((v) => take(v));
+  const Y: Float64Array[] = (options.pairs?.Y ?? []).slice(-initial).map((v) => take(v));
   const rho: number[] = S.map((v, j) => 1 / dot(v, Y[j]!));
   const alpha = new Float64Array(memory);
-  const d = new Float64Array(n);
-  let xNew = new Float64Array(n);
-  let gNew = new Float64Array(n);
-  let s: Float64Array = new Float64Array(n);
-  let y: Float64Array = new Float64Array(n);
+  const d = take();
+  let xNew = take();
+  let gNew = take();
+  let s: Float64Array = take();
+  let y: Float64Array = take();
   let iterations = 0;
   let gradientNorm = maxAbs(g);
   if (gradientNorm <= tolerance) converged = true;
@@ -153,6 +181,7 @@ export function* lbfgs(x0: Float64Array, options: LbfgsOptions): Generator<Evalu
     let slope = dot(g, d);
     if (!(slope < 0)) {
       // Not a descent direction (numerical trouble): restart from steepest descent.
+      spare.push(...S, ...Y);
       S.length = Y.length = rho.length = 0;
       for (let i = 0; i < n; i++) d[i] = -g[i]!;
       slope = -dot(g, g);
@@ -164,7 +193,7 @@ export function* lbfgs(x0: Float64Array, options: LbfgsOptions): Generator<Evalu
       for (let i = 0; i < n; i++) xNew[i] = x[i]! + step * d[i]!;
       fNew = yield { x: xNew, grad: gNew };
       evaluations++;
-      if (Number.isFinite(fNew) && (fNew <= value + 1e-4 * step * slope || flatButCloser(fNew, value, gNew, d, slope))) {
+      if (Number.isFinite(fNew) && (fNew <= value + 1e-4 * step * slope || flatButCloser(fNew, value, dot(gNew, d), slope))) {
         accepted = true;
         break;
       }
@@ -188,8 +217,8 @@ export function* lbfgs(x0: Float64Array, options: LbfgsOptions): Generator<Evalu
         y = Y.shift()!;
         rho.shift();
       } else {
-        s = new Float64Array(n);
-        y = new Float64Array(n);
+        s = take();
+        y = take();
       }
     }
     [x, xNew] = [xNew, x];
@@ -200,5 +229,5 @@ export function* lbfgs(x0: Float64Array, options: LbfgsOptions): Generator<Evalu
     options.onIteration?.(iterations, value, gradientNorm);
     if (gradientNorm <= tolerance || decrease <= relativeDecrease * Math.max(Math.abs(value + decrease), Math.abs(value), 1)) converged = true;
   }
-  return { x, value, iterations, evaluations, converged, pairs: { S, Y } };
+  return { x: Float64Array.from(x), value, iterations, evaluations, converged, pairs: { S, Y } };
 }

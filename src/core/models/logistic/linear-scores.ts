@@ -49,7 +49,8 @@ export function blockScores(design: DesignMatrix, w: Float64Array, intercepts: F
   const { width, columns, groups, hot } = design;
   const { Z } = kernels;
   const stride = width + 1;
-  for (let r = 0; r < free; r++) Z.fill(intercepts[r]!, r * BLOCK, r * BLOCK + m);
+  const B = BLOCK;
+  for (let r = 0; r < free; r++) Z.fill(intercepts[r]!, r * B, r * B + m);
   const block = start / BLOCK;
   const dense = denseColumns(design);
   const quads = dense.length & ~3;
@@ -74,7 +75,7 @@ export function blockScores(design: DesignMatrix, w: Float64Array, intercepts: F
     const h = (start + i) * groups;
     for (let g = 0; g < groups; g++) {
       const col = hot[h + g]!;
-      for (let r = 0; r < free; r++) Z[r * BLOCK + i]! += w[r * stride + col]!;
+      for (let r = 0; r < free; r++) Z[r * B + i]! += w[r * stride + col]!;
     }
   }
 }
@@ -87,11 +88,13 @@ export function blockScores(design: DesignMatrix, w: Float64Array, intercepts: F
 export function blockGradient(design: DesignMatrix, kernels: FitKernels, free: number, start: number, m: number, grad: Float64Array, sums: Float64Array): void {
   const { width, columns, groups, hot } = design;
   const R = kernels.Z;
+  const B = BLOCK;
   const stride = width + 1;
   const block = start / BLOCK;
   for (let r = 0; r < free; r++) {
     let s = 0;
-    for (let i = 0; i < m; i++) s += R[r * BLOCK + i]!;
+    const o = r * B;
+    for (let i = 0; i < m; i++) s += R[o + i]!;
     sums[r]! += s;
   }
   const dense = denseColumns(design);
@@ -121,7 +124,7 @@ export function blockGradient(design: DesignMatrix, kernels: FitKernels, free: n
     const h = (start + i) * groups;
     for (let g = 0; g < groups; g++) {
       const col = hot[h + g]!;
-      for (let r = 0; r < free; r++) grad[r * stride + col]! += R[r * BLOCK + i]!;
+      for (let r = 0; r < free; r++) grad[r * stride + col]! += R[r * B + i]!;
     }
   }
 }

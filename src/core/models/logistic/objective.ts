@@ -30,22 +30,21 @@ export function blockLoss(kernels: FitKernels, y: Int32Array, sampleWeight: Floa
     }
     return loss;
   }
-  // Every pass runs along a class row (contiguous); each row's sums still go class by class.
   // E: the row maxima, then the sums of the exponentials, then weight / sum; F: z_y − max.
-  Z.fill(-Infinity, E, E + m);
-  for (let k = 0; k < K; k++) for (let i = 0; i < m; i++) Z[E + i] = Math.max(Z[E + i]!, Z[k * BLOCK + i]!);
-  for (let i = 0; i < m; i++) Z[F + i] = Z[y[start + i]! * BLOCK + i]! - Z[E + i]!;
-  for (let k = 0; k < K; k++) kernels.exp(k * BLOCK, m, E);
-  Z.fill(0, E, E + m);
-  for (let k = 0; k < K; k++) for (let i = 0; i < m; i++) Z[E + i]! += Z[k * BLOCK + i]!;
+  // (B is a local copy: an imported binding is re-read on every use in unbundled ES modules.)
+  const B = BLOCK;
+  kernels.rowMax(K, m);
+  for (let i = 0; i < m; i++) Z[F + i] = Z[y[start + i]! * B + i]! - Z[E + i]!;
+  for (let k = 0; k < K; k++) kernels.exp(k * B, m, E);
+  kernels.rowSum(K, m);
   for (let i = 0; i < m; i++) {
     const weight = sampleWeight[start + i]!;
     // −log p_y = log Σ e^(z − max) − (z_y − max).
     loss += weight * (Math.log(Z[E + i]!) - Z[F + i]!);
     Z[E + i] = weight / Z[E + i]!;
   }
-  for (let k = 0; k < K; k++) for (let i = 0; i < m; i++) Z[k * BLOCK + i]! *= Z[E + i]!;
-  for (let i = 0; i < m; i++) Z[y[start + i]! * BLOCK + i]! -= sampleWeight[start + i]!;
+  kernels.scaleRows(K, m);
+  for (let i = 0; i < m; i++) Z[y[start + i]! * B + i]! -= sampleWeight[start + i]!;
   return loss;
 }
 

@@ -112,8 +112,9 @@ function fitLinear(table: Table, columns: readonly string[], rows: ArrayLike<num
       dropped.push(name);
       continue;
     }
-    dense.push(text ? { kind: 'codes', name, categories, ...stats } : { kind: 'numeric', name, ...stats });
-    stored?.push(designColumn(raw, stats.mean, stats.std));
+    const { fill, mean, std, nonZero } = stats;
+    dense.push(text ? { kind: 'codes', name, categories, fill, mean, std } : { kind: 'numeric', name, fill, mean, std });
+    stored?.push(designColumn(raw, mean, std, nonZero));
   }
   const width = dense.length + hot.reduce((w, input) => w + input.categories.length + 1, 0);
   return { inputs: [...dense, ...hot], width, dropped };
@@ -123,30 +124,35 @@ function fitLinear(table: Table, columns: readonly string[], rows: ArrayLike<num
  * Replaces the non-finite values by the median of the finite ones, and returns that median with
  * the mean and population std of the result; null when it is constant (or all missing).
  */
-function imputeInPlace(raw: Float64Array, scratch: Float64Array): { fill: number; mean: number; std: number } | null {
+function imputeInPlace(raw: Float64Array, scratch: Float64Array): { fill: number; mean: number; std: number; nonZero: number } | null {
   const n = raw.length;
   let m = 0;
+  let sum = 0;
   for (let k = 0; k < n; k++) {
     const v = raw[k]!;
-    if (v - v === 0) scratch[m++] = v;
+    if (v - v === 0) {
+      scratch[m++] = v;
+      sum += v;
+    }
   }
   if (m === 0) return null;
   const fill = median(scratch.subarray(0, m));
-  let sum = 0;
-  for (let k = 0; k < n; k++) {
-    let v = raw[k]!;
-    if (!(v - v === 0)) raw[k] = v = fill;
-    sum += v;
+  if (m < n) {
+    for (let k = 0; k < n; k++) if (!(raw[k]! - raw[k]! === 0)) raw[k] = fill;
+    sum += fill * (n - m);
   }
   const mean = sum / n;
   let ss = 0;
+  let nonZero = 0;
   for (let k = 0; k < n; k++) {
-    const d = raw[k]! - mean;
+    const v = raw[k]!;
+    const d = v - mean;
     ss += d * d;
+    if (v !== 0) nonZero++;
   }
   const std = Math.sqrt(ss / n);
   if (!(std > 1e-12 * Math.max(1, Math.abs(mean))) || !Number.isFinite(std)) return null;
-  return { fill, mean, std };
+  return { fill, mean, std, nonZero };
 }
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,3 +1,4 @@
+import { fitVectors } from './fit-kernels.ts';
 import { lbfgs, type LbfgsOptions, type LbfgsResult } from './lbfgs.ts';
 import { freeRows, logisticObjective } from './objective.ts';
 import type { DesignMatrix } from './design-matrix.ts';
@@ -58,6 +59,7 @@ export function prepareLogisticFit(options: TrainLogisticOptions): LogisticFit {
       relativeDecrease: params.relativeDecrease,
       memory: Math.max(3, Math.min(params.memory, Math.floor(MEMORY_BYTES / (16 * w0.length)))),
       signal: options.signal,
+      vectors: fitVectors,
       onIteration: (iteration, loss, gradientNorm) =>
         options.onProgress?.({ iteration: offset + iteration, maxIterations: params.maxIterations, loss: loss / total, gradientNorm }),
     }),
