@@ -149,8 +149,22 @@ function kernelModule(): WebAssembly.Module | null {
   compiled = null;
   if (typeof WebAssembly !== 'object') return compiled;
   const bytes = wasmModule([AXPY_WASM, AXPY4_WASM, DOT_WASM, DOT4_WASM, SPARSE_AXPY_WASM, SPARSE_DOT_WASM, EXP_WASM, EXP_SHIFT_WASM, LOG1P_WASM, ROW_MAX_WASM, ROW_SUM_WASM, SCALE_ROWS_WASM]);
-  if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+  try {
+    // Synchronous compilation: the module is 3.5 KB, under the 4 KB Chrome allows on a page's main thread.
+    if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+  } catch {
+    // A host that forbids compiling WebAssembly (a content security policy) gets the JS twins.
+  }
   return compiled;
+}
+
+/** WebAssembly memory of at least `bytes`, or null where the host will not give it (then the JS twins run). */
+function allocate(bytes: number): WebAssembly.Memory | null {
+  try {
+    return new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+  } catch {
+    return null;
+  }
 }
 
 /** wasm32 addresses: keep well under 2 GiB. */
@@ -186,7 +200,8 @@ function wasmKernels(design: DesignColumn[], free: number): FitKernels | null {
     bytes += Math.ceil((a.length * (j < J ? 8 : 4)) / 16) * 16;
   });
   if (bytes > MAX_BYTES) return null;
-  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+  const memory = allocate(bytes);
+  if (!memory) return null;
   const k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
   arrays.forEach((a, j) => (j < J ? new Float64Array(memory.buffer, at[j], a.length) : a instanceof Int32Array ? new Int32Array(memory.buffer, at[j], a.length) : new Float32Array(memory.buffer, at[j], a.length)).set(a as never));
   const offsets = at.slice(0, J);
@@ -228,7 +243,8 @@ export function fitVectors(n: number, count: number, allowWasm = true): VectorSp
   const module = allowWasm ? kernelModule() : null;
   const size = Math.ceil((n * 8) / 16) * 16;
   if (!module || size * count > MAX_BYTES) return jsVectors(n);
-  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((size * count) / 65536)) });
+  const memory = allocate(size * count);
+  if (!memory) return jsVectors(n);
   const k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
   let next = 0;
   return {
