@@ -16,14 +16,15 @@ export const TRAIN_HELP = `workbench train --train A.csv --test B.csv --label CO
   Trains on one file and evaluates on the other; writes DIR/metrics.json and DIR/predictions.csv.
   --model gbdt       gradient-boosted trees (default)
   --model rf         random forest: bootstrap rows, √features per split, Gini
-  --model logistic   multinomial logistic regression, L2 with C = 1, L-BFGS (≤ 200 iterations);
-                     numbers imputed and standardised, text one-hot (top 20 values + other)
+  --model logistic   multinomial logistic regression, L2 with C = 1, L-BFGS (≤ 1000 iterations);
+                     numbers median-imputed and standardised, text as category codes
   --rounds N         boosting rounds, gbdt (100)   --lr X      learning rate, gbdt (0.1)
   --trees N          trees, rf (100)               --depth N   tree depth (gbdt 6, rf 16)
   --bins N           bins per feature (256)        --seed N    random seed (0)
-  --device cpu|gpu   where trees grow (cpu). gpu: WebGPU through Dawn, on the system's Vulkan driver or,
-                     when there is none, Chromium's SwiftShader; gbdt and rf train and predict there,
-                     logistic runs on the cpu. Both devices give the same predictions.`;
+  --device cpu|gpu   where the model trains (cpu: gbdt on every core). gpu: WebGPU through Dawn, on the
+                     system's Vulkan driver or, when there is none, Chromium's SwiftShader; gbdt and
+                     rf train and predict there, logistic fits there and finishes in f64 on the cpu.
+                     Both devices give the same predictions.`;
 
 const int = (args: ParsedArgs, name: string, fallback: number, min: number, max: number): number => {
   const raw = args.flags.get(name);

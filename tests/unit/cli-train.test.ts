@@ -63,7 +63,7 @@ describe('npx workbench train', () => {
     expect(r.stdout).toMatch(/^trained logistic on 8,000 rows/);
     const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
     expect(metrics.model).toBe('logistic');
-    expect(metrics.params).toMatchObject({ c: 1, max_iter: 200, tol: 1e-6, top_k: 20 });
+    expect(metrics.params).toMatchObject({ c: 1, max_iter: 1000, tol: 1e-6, top_k: 20 });
     expect(metrics.classes).toEqual(['benign', 'malicious', 'suspicious']);
     expect(metrics.test.accuracy).toBeGreaterThan(0.9);
     const csv = readFileSync(join(out, 'predictions.csv'), 'utf8').trimEnd().split('\n');

@@ -29,7 +29,7 @@ export interface LogisticParams {
 
 export const DEFAULT_LOGISTIC_PARAMS: LogisticParams = {
   c: 1,
-  maxIterations: 200,
+  maxIterations: 1000,
   tolerance: 1e-6,
   relativeDecrease: 0,
   memory: 200,
