@@ -1,9 +1,9 @@
 import type { FeatureMatrix } from '../core/models/binning/types.ts';
-import { emptyTree } from '../core/models/gbdt/grow-tree.ts';
+import { emptyTree, setNode, slotTotal } from '../core/models/gbdt/grow-tree.ts';
 import { cpuGrower, type GrowerFactory, type TreeGrower } from '../core/models/gbdt/grower.ts';
 import { histogramLayout, subtractHistogram, type HistogramLayout } from '../core/models/gbdt/histogram.ts';
 import type { Quantised } from '../core/models/gbdt/quantise.ts';
-import { bestSplit, bestSplitOfCandidates, leafWeight, type Split } from '../core/models/gbdt/split-search.ts';
+import { bestSplit, bestSplitOfCandidates, type Split } from '../core/models/gbdt/split-search.ts';
 import type { GbdtParams, Tree } from '../core/models/gbdt/types.ts';
 import type { GpuDevice } from './device.ts';
 import { featuresPerInvocation, HISTOGRAM_WGSL, PARTITION_WGSL } from './histogram-kernel.ts';
@@ -224,18 +224,8 @@ class GpuTreeGrower implements TreeGrower {
       const splitting: number[] = [];
       open.forEach((node, slot) => {
         const total = slotTotal(hist, slot, layout, features[0]!, matrix.binCounts);
-        tree.cover[node] = total.h * units.h;
         const split = depth < params.maxDepth ? bestSplit(hist, slot, layout, features, matrix.binCounts, total, units, params) : undefined;
-        if (!split) {
-          tree.feature[node] = -1;
-          tree.value[node] = leafWeight(total.g * units.g, total.h * units.h, params.lambda) * params.learningRate;
-          return;
-        }
-        tree.feature[node] = split.feature;
-        tree.splitBin[node] = split.bin;
-        tree.defaultLeft[node] = split.defaultLeft ? 1 : 0;
-        tree.gain[node] = split.gain;
-        splitting.push(slot);
+        if (setNode(tree, node, total, split, units, params)) splitting.push(slot);
       });
       if (splitting.length === 0) break;
 
@@ -326,18 +316,8 @@ class GpuTreeGrower implements TreeGrower {
         const node = open[slot]!;
         const records = features.length ? Array.from(features, (_, j) => decodeRecord(words, slot * features.length + j)) : [];
         const total = { g: records[0]!.g, h: records[0]!.h };
-        tree.cover[node] = total.h * units.h;
         const split = depth < params.maxDepth ? await this.decide(r, level, slot, records, features, total, units) : undefined;
-        if (!split) {
-          tree.feature[node] = -1;
-          tree.value[node] = leafWeight(total.g * units.g, total.h * units.h, params.lambda) * params.learningRate;
-          continue;
-        }
-        tree.feature[node] = split.feature;
-        tree.splitBin[node] = split.bin;
-        tree.defaultLeft[node] = split.defaultLeft ? 1 : 0;
-        tree.gain[node] = split.gain;
-        splitting.push({ slot, leftH: split.leftH, totalH: total.h });
+        if (setNode(tree, node, total, split, units, params)) splitting.push({ slot, leftH: split!.leftH, totalH: total.h });
       }
       if (splitting.length === 0) break;
 
@@ -490,18 +470,6 @@ class GpuTreeGrower implements TreeGrower {
       });
     }
   }
-}
-
-/** A node's g and h unit sums: the sum over any one feature's bins (all features agree). */
-function slotTotal(hist: Float64Array, slot: number, layout: HistogramLayout, f: number, binCounts: Int32Array): { g: number; h: number } {
-  const base = slot * layout.slotSize + layout.offsets[f]! * 2;
-  let g = 0;
-  let h = 0;
-  for (let b = 0; b < binCounts[f]!; b++) {
-    g += hist[base + 2 * b]!;
-    h += hist[base + 2 * b + 1]!;
-  }
-  return { g, h };
 }
 
 /** The hessian units a split sends left. */

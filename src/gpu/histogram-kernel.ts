@@ -13,7 +13,7 @@ export function featuresPerInvocation(rows: number, features: number, software: 
 
 /**
  * Gradient histograms of one tree level on the GPU. CPU reference: `buildRootHistogram` /
- * `buildHistograms` (src/core/models/gbdt/histogram.ts); the parity test runs both.
+ * `buildLevelHistograms` (src/core/models/gbdt/histogram.ts); the parity test runs both.
  *
  * One invocation adds a row to the histograms of a few features (`featuresPerInvocation`): the row's fixed-point g and h (i32) go into the
  * bin's cell of its node's slot with 32-bit atomics that carry into a high word, which makes each

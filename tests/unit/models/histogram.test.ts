@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildHistograms, buildRootHistogram, histogramLayout, subtractHistogram } from '../../../src/core/models/gbdt/histogram.ts';
+import { buildLevelHistograms, buildRootHistogram, histogramLayout, subtractHistogram } from '../../../src/core/models/gbdt/histogram.ts';
 import { FIXED_POINT_BITS, quantise } from '../../../src/core/models/gbdt/quantise.ts';
 import { binned, syntheticTable } from './synthetic.ts';
 
@@ -24,11 +24,14 @@ describe('fixed-point histograms', () => {
     const hl = Float64Array.from({ length: n }, (_, i) => (i * 104729) % 65536);
     const parent = new Float64Array(layout.slotSize);
     buildRootHistogram(matrix, layout, features, gl, hl, parent);
-    // Split the rows by parity: slot 0 = even rows, slot 1 = odd rows, built directly into a 2-slot buffer.
+    // Split the rows by parity: slot 0 = even rows, slot 1 = odd rows, each built directly from its
+    // segment of the row list (a segment: slot, start, end, parent slot).
     const rows = Int32Array.from({ length: n }, (_, k) => (k < n / 2 ? 2 * k : 2 * (k - n / 2) + 1));
-    const slots = Int32Array.from({ length: n }, (_, k) => (k < n / 2 ? 0 : 1));
     const direct = new Float64Array(2 * layout.slotSize);
-    buildHistograms(matrix, layout, features, rows, slots, Float64Array.from(rows, (i) => gl[i]!), Float64Array.from(rows, (i) => hl[i]!), n, direct);
+    const odd = new Float64Array(2 * layout.slotSize);
+    buildLevelHistograms(matrix, layout, features, rows, gl, hl, Int32Array.of(0, 0, n / 2, 0), 1, direct, parent);
+    buildLevelHistograms(matrix, layout, features, rows, gl, hl, Int32Array.of(0, n / 2, n, 0), 1, odd, parent);
+    direct.set(odd.subarray(0, layout.slotSize), layout.slotSize);
     const viaSubtraction = direct.slice();
     viaSubtraction.fill(0, layout.slotSize);
     subtractHistogram(viaSubtraction, parent, 0, 0, 1, layout.slotSize);

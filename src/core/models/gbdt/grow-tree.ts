@@ -1,7 +1,7 @@
 import type { FeatureMatrix } from '../binning/types.ts';
 import { buildLevelHistograms, buildRootHistogram, type BinnedColumns, type HistogramLayout } from './histogram.ts';
 import type { Quantised } from './quantise.ts';
-import { bestSplit, leafWeight, type SplitParams } from './split-search.ts';
+import { bestSplit, leafWeight, type Split, type SplitParams } from './split-search.ts';
 import type { Tree } from './types.ts';
 
 export interface GrowParams extends SplitParams {
@@ -195,17 +195,14 @@ export function growTree(
     const splitting: number[] = [];
     open.forEach(({ node, start, end }, slot) => {
       const total = slotTotal(hist, slot, layout, features[0]!, matrix.binCounts);
-      tree.cover[node] = total.h * units.h;
-      if (depth >= params.maxDepth || !(best[4 * slot]! > 0)) {
-        tree.feature[node] = -1;
-        tree.value[node] = leafWeight(total.g * units.g, total.h * units.h, params.lambda) * params.learningRate;
+      const split =
+        depth < params.maxDepth && best[4 * slot]! > 0
+          ? { gain: best[4 * slot]!, feature: best[4 * slot + 1]!, bin: best[4 * slot + 2]!, defaultLeft: best[4 * slot + 3] === 1 }
+          : undefined;
+      if (!setNode(tree, node, total, split, units, params)) {
         for (let k = start; k < end; k++) nodeOfRow[rows[k]!] = node;
         return;
       }
-      tree.gain[node] = best[4 * slot]!;
-      tree.feature[node] = best[4 * slot + 1]!;
-      tree.splitBin[node] = best[4 * slot + 2]!;
-      tree.defaultLeft[node] = best[4 * slot + 3]!;
       splitting.push(slot);
     });
     if (splitting.length === 0) break;
@@ -279,8 +276,26 @@ function leafOf(matrix: FeatureMatrix, tree: Tree, i: number): number {
   return node;
 }
 
+/**
+ * Writes a node of the tree from its unit sums: its split, or (none given) a leaf with the weight
+ * −G/(H+λ) times the learning rate. Returns whether it split. Every grower, CPU or GPU, ends here.
+ */
+export function setNode(tree: Tree, node: number, total: { g: number; h: number }, split: Split | undefined, units: { g: number; h: number }, params: GrowParams): boolean {
+  tree.cover[node] = total.h * units.h;
+  if (!split) {
+    tree.feature[node] = -1;
+    tree.value[node] = leafWeight(total.g * units.g, total.h * units.h, params.lambda) * params.learningRate;
+    return false;
+  }
+  tree.gain[node] = split.gain;
+  tree.feature[node] = split.feature;
+  tree.splitBin[node] = split.bin;
+  tree.defaultLeft[node] = split.defaultLeft ? 1 : 0;
+  return true;
+}
+
 /** A node's gradient and hessian unit sums: the sum over any one feature's bins (all features agree). */
-function slotTotal(hist: Float64Array, slot: number, layout: HistogramLayout, f: number, binCounts: Int32Array): { g: number; h: number } {
+export function slotTotal(hist: Float64Array, slot: number, layout: HistogramLayout, f: number, binCounts: Int32Array): { g: number; h: number } {
   const base = slot * layout.slotSize + layout.offsets[f]! * 2;
   let g = 0;
   let h = 0;
