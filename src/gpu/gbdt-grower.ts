@@ -7,7 +7,7 @@ import { bestSplit, bestSplitOfCandidates, type Split } from '../core/models/gbd
 import type { GbdtParams, Tree } from '../core/models/gbdt/types.ts';
 import type { GpuDevice } from './device.ts';
 import { featuresPerInvocation, HISTOGRAM_WGSL, PARTITION_WGSL } from './histogram-kernel.ts';
-import { decodeRecord, RECORD_WORDS, SPLIT_WGSL, SUBTRACT_WGSL, type SplitRecord } from './split-kernel.ts';
+import { decodeRecord, int64At, RECORD_WORDS, SPLIT_WGSL, SUBTRACT_WGSL, type SplitRecord } from './split-kernel.ts';
 import { gridX, padded, readBack, readBackRange, storage, uniform } from './wgsl.ts';
 
 /**
@@ -392,7 +392,7 @@ class GpuTreeGrower implements TreeGrower {
       const slotBins = layout.offsets[matrix.features]!;
       const raw = new Uint32Array(await readBackRange(this.dev, r.levels[level]!, slot * slotBins * 16, slotBins * 16));
       const hist = new Float64Array(layout.slotSize);
-      for (let x = 0; x < slotBins * 2; x++) hist[x] = (raw[2 * x + 1]! | 0) * 4294967296 + raw[2 * x]!;
+      for (let x = 0; x < slotBins * 2; x++) hist[x] = int64At(raw, 2 * x);
       const split = bestSplit(hist, 0, layout, features, matrix.binCounts, total, units, params);
       return split && { ...split, leftH: leftHessian(hist, 0, layout, split, matrix.binCounts) };
     }
@@ -439,21 +439,12 @@ class GpuTreeGrower implements TreeGrower {
       this.dev.queue.writeBuffer(this.slots, 0, slotOfNode);
       const enc = start === 0 ? encoder : this.dev.createCommandEncoder();
       enc.clearBuffer(this.hist!, 0, bytes);
-      const pass = enc.beginComputePass();
-      pass.setPipeline(this.histPipeline);
-      for (const shard of this.shards) {
-        if (shard.count === 0) continue;
-        pass.setBindGroup(0, shard.histGroup!);
-        pass.dispatchWorkgroups(this.grid().groups, Math.ceil(shard.count / this.perInvocation));
-      }
-      pass.end();
-      const raw = await readBack(this.dev, enc, this.hist!, bytes);
-      const lo = new Uint32Array(raw);
-      const hi = new Int32Array(raw);
+      this.histogramPass(enc, this.shards.map((shard) => shard.histGroup!));
+      const words = new Uint32Array(await readBack(this.dev, enc, this.hist!, bytes));
       chunk.forEach(({ slot }, c) => {
         const from = c * slotBins * 4;
         const to = slot * slotBins * 2;
-        for (let x = 0; x < slotBins * 2; x++) out[to + x] = hi[from + 2 * x + 1]! * 4294967296 + lo[from + 2 * x]!;
+        for (let x = 0; x < slotBins * 2; x++) out[to + x] = int64At(words, from + 2 * x);
       });
     }
   }

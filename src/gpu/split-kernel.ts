@@ -203,7 +203,8 @@ export interface SplitRecord {
   candidates: SplitCandidate[];
 }
 
-const int64 = (words: Uint32Array, at: number): number => (words[at + 1]! | 0) * 4294967296 + words[at]!;
+/** The signed 64-bit integer in words [at] (low) and [at + 1] (high), as a number (exact below 2^53). */
+export const int64At = (words: Uint32Array, at: number): number => (words[at + 1]! | 0) * 4294967296 + words[at]!;
 
 export function decodeRecord(words: Uint32Array, index: number): SplitRecord {
   const at = index * RECORD_WORDS;
@@ -212,9 +213,9 @@ export function decodeRecord(words: Uint32Array, index: number): SplitRecord {
   const candidates: SplitCandidate[] = [];
   for (let c = 0; c < count; c++) {
     const x = at + 9 + c * 5;
-    candidates.push({ bin: words[x]!, gl: int64(words, x + 1), hl: int64(words, x + 3) });
+    candidates.push({ bin: words[x]!, gl: int64At(words, x + 1), hl: int64At(words, x + 3) });
   }
-  return { overflow: (head & OVERFLOW) !== 0, g: int64(words, at + 1), h: int64(words, at + 3), gm: int64(words, at + 5), hm: int64(words, at + 7), candidates };
+  return { overflow: (head & OVERFLOW) !== 0, g: int64At(words, at + 1), h: int64At(words, at + 3), gm: int64At(words, at + 5), hm: int64At(words, at + 7), candidates };
 }
 
 /**
