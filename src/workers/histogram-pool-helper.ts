@@ -37,13 +37,12 @@ export function histogramHelper(reply: (message: HelperReply) => void): (data: u
     }
     const layout = { offsets: view<Int32Array>(CONTROL.OFFSETS), slotSize: c[CONTROL.SLOT_SIZE]! };
     const features = view<Int32Array>(CONTROL.FEATURES).subarray(from, to);
-    const gl = view<Float64Array>(CONTROL.GL);
-    const hl = view<Float64Array>(CONTROL.HL);
+    const gh = view<Float64Array>(CONTROL.GH);
     const hist = view<Float64Array>(CONTROL.HIST);
-    if (op === OP.ROOT) buildRootHistogram(matrix, layout, features, gl, hl, hist);
+    if (op === OP.ROOT) buildRootHistogram(matrix, layout, features, gh, hist);
     else if (op === OP.LEVEL) {
       const segments = view<Int32Array>(CONTROL.SEGMENTS);
-      buildLevelHistograms(matrix, layout, features, view<Int32Array>(CONTROL.ROW_LIST), gl, hl, segments, c[CONTROL.SEGMENT_COUNT]!, hist, view<Float64Array>(CONTROL.PARENT));
+      buildLevelHistograms(matrix, layout, features, view<Int32Array>(CONTROL.ROW_LIST), gh, segments, c[CONTROL.SEGMENT_COUNT]!, hist, view<Float64Array>(CONTROL.PARENT));
     } else throw new Error(`histogram helper: unknown job ${op}`);
     const slots = c[CONTROL.SEARCH_SLOTS]!;
     if (slots > 0) {

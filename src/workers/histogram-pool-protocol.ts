@@ -19,8 +19,8 @@ export const CONTROL = {
   OFFSETS: 7,
   FEATURES: 8,
   ROW_LIST: 9,
-  GL: 10,
-  HL: 11,
+  /** Each row's g and h side by side. */
+  GH: 10,
   HIST: 12,
   SEGMENTS: 13,
   SEGMENT_COUNT: 14,

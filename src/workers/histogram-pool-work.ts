@@ -51,12 +51,12 @@ export class PooledLevelWork implements LevelWork {
     this.candidates = this.grow('f64', undefined, pool.threads * 4 * 64);
   }
 
-  buildRoot(features: Int32Array, gl: Float64Array, hl: Float64Array, hist: Float64Array, search: SplitSearch | undefined, best: Float64Array): void {
+  buildRoot(features: Int32Array, gh: Float64Array, hist: Float64Array, search: SplitSearch | undefined, best: Float64Array): void {
     const { matrix, layout, pool } = this;
     const shared = this.shareFeatures(features);
-    const fields = { ...this.common(), ...this.searchFields(search, 1), GL: pool.idOf(gl), HL: pool.idOf(hl), HIST: pool.idOf(hist) };
+    const fields = { ...this.common(), ...this.searchFields(search, 1), GH: pool.idOf(gh), HIST: pool.idOf(hist) };
     pool.run(OP.ROOT, fields, this.bounds, (from, to) => {
-      buildRootHistogram(matrix, layout, shared.subarray(from, to), gl, hl, hist);
+      buildRootHistogram(matrix, layout, shared.subarray(from, to), gh, hist);
       if (search) searchSlots(hist, 1, layout, shared.subarray(from, to), search, this.candidates);
     });
     if (search) this.mergeCandidates(1, best);
@@ -65,8 +65,7 @@ export class PooledLevelWork implements LevelWork {
   buildLevel(
     features: Int32Array,
     rows: Int32Array,
-    gl: Float64Array,
-    hl: Float64Array,
+    gh: Float64Array,
     segments: Int32Array,
     count: number,
     hist: Float64Array,
@@ -76,14 +75,14 @@ export class PooledLevelWork implements LevelWork {
   ): void {
     let cells = 0;
     for (let s = 0; s < count; s++) cells += (segments[4 * s + 2]! - segments[4 * s + 1]!) * features.length;
-    if (cells < PARALLEL_HISTOGRAM_CELLS) return this.serial.buildLevel(features, rows, gl, hl, segments, count, hist, parent, search, best);
+    if (cells < PARALLEL_HISTOGRAM_CELLS) return this.serial.buildLevel(features, rows, gh, segments, count, hist, parent, search, best);
     const { matrix, layout, pool } = this;
     const shared = this.shareFeatures(features);
     const segs = (this.segments = this.grow('i32', this.segments, 4 * count));
     segs.set(segments.subarray(0, 4 * count));
-    const fields = { ...this.common(), ...this.searchFields(search, 2 * count), ROW_LIST: pool.idOf(rows), GL: pool.idOf(gl), HL: pool.idOf(hl), HIST: pool.idOf(hist) };
+    const fields = { ...this.common(), ...this.searchFields(search, 2 * count), ROW_LIST: pool.idOf(rows), GH: pool.idOf(gh), HIST: pool.idOf(hist) };
     pool.run(OP.LEVEL, { ...fields, PARENT: pool.idOf(parent), SEGMENTS: pool.idOf(segs), SEGMENT_COUNT: count }, this.bounds, (from, to) => {
-      buildLevelHistograms(matrix, layout, shared.subarray(from, to), rows, gl, hl, segs, count, hist, parent);
+      buildLevelHistograms(matrix, layout, shared.subarray(from, to), rows, gh, segs, count, hist, parent);
       if (search) searchSlots(hist, 2 * count, layout, shared.subarray(from, to), search, this.candidates);
     });
     if (search) this.mergeCandidates(2 * count, best);

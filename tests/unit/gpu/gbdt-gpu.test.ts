@@ -61,10 +61,10 @@ describe('WebGPU GBDT kernels against their CPU references', () => {
     const active = Uint8Array.from({ length: n }, (_, i) => (i % 7 === 3 ? 0 : 1));
     const features = Int32Array.from({ length: matrix.features }, (_, f) => f).filter((f) => f % 5 !== 2);
     const layout = histogramLayout(matrix);
-    const gl = Float64Array.from(g, (v, i) => (active[i] ? v : 0));
-    const hl = Float64Array.from(h, (v, i) => (active[i] ? v : 0));
+    const gh = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) if (active[i]) gh.set([g[i]!, h[i]!], 2 * i);
     const cpu = new Float64Array(layout.slotSize);
-    buildRootHistogram(matrix, layout, features, gl, hl, cpu);
+    buildRootHistogram(matrix, layout, features, gh, cpu);
     expect(Math.max(...cpu.map(Math.abs))).toBeGreaterThan(2 ** 40);
     const q = { g, h, gUnit: 1, hUnit: 1 };
     for (const device of [gpu, limited(Math.max(n * 8, layout.slotSize * 8))]) {
@@ -144,10 +144,10 @@ describe('WebGPU GBDT kernels against their CPU references', () => {
     const units = { g: 2 ** -16, h: 2 ** -17 };
     for (let s = 0; s < slots; s++) {
       const random = createRandom(s);
-      const gl = Float64Array.from(y, (c) => (c === 1 ? -30000 : 20000) + Math.floor(random.next() * 4000));
-      const hl = Float64Array.from(y, () => 16000 + Math.floor(random.next() * 3));
+      const gh = new Float64Array(2 * y.length);
+      y.forEach((c, i) => gh.set([(c === 1 ? -30000 : 20000) + Math.floor(random.next() * 4000), 16000 + Math.floor(random.next() * 3)], 2 * i));
       const one = new Float64Array(layout.slotSize);
-      buildRootHistogram(matrix, layout, features, gl, hl, one);
+      buildRootHistogram(matrix, layout, features, gh, one);
       hist.set(one, s * layout.slotSize);
     }
     const params = { lambda: 1, minChildWeight: 1, gamma: 0 };

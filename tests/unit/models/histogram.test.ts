@@ -1,7 +1,13 @@
+import { tableFromArrays } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
+import { applyBinning } from '../../../src/core/models/binning/apply-binning.ts';
+import { fitBinning } from '../../../src/core/models/binning/fit-binning.ts';
+import { cpuGrower, jsCpuGrower } from '../../../src/core/models/gbdt/grower.ts';
 import { buildLevelHistograms, buildRootHistogram, histogramLayout, subtractHistogram } from '../../../src/core/models/gbdt/histogram.ts';
+import { wasmHistograms } from '../../../src/core/models/gbdt/histogram-wasm.ts';
 import { FIXED_POINT_BITS, quantise } from '../../../src/core/models/gbdt/quantise.ts';
-import { binned, syntheticTable } from './synthetic.ts';
+import { trainGbdt } from '../../../src/core/models/gbdt/train-gbdt.ts';
+import { binned, FEATURES, syntheticTable } from './synthetic.ts';
 
 describe('fixed-point histograms', () => {
   it('quantises to integer units of a power-of-two scale, within half a unit', () => {
@@ -20,21 +26,84 @@ describe('fixed-point histograms', () => {
     const n = matrix.rows;
     const layout = histogramLayout(matrix);
     const features = Int32Array.from({ length: matrix.features }, (_, f) => f);
-    const gl = Float64Array.from({ length: n }, (_, i) => ((i * 7919) % 65536) - 32768);
-    const hl = Float64Array.from({ length: n }, (_, i) => (i * 104729) % 65536);
+    const gh = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) gh.set([((i * 7919) % 65536) - 32768, (i * 104729) % 65536], 2 * i);
     const parent = new Float64Array(layout.slotSize);
-    buildRootHistogram(matrix, layout, features, gl, hl, parent);
+    buildRootHistogram(matrix, layout, features, gh, parent);
     // Split the rows by parity: slot 0 = even rows, slot 1 = odd rows, each built directly from its
     // segment of the row list (a segment: slot, start, end, parent slot).
     const rows = Int32Array.from({ length: n }, (_, k) => (k < n / 2 ? 2 * k : 2 * (k - n / 2) + 1));
     const direct = new Float64Array(2 * layout.slotSize);
     const odd = new Float64Array(2 * layout.slotSize);
-    buildLevelHistograms(matrix, layout, features, rows, gl, hl, Int32Array.of(0, 0, n / 2, 0), 1, direct, parent);
-    buildLevelHistograms(matrix, layout, features, rows, gl, hl, Int32Array.of(0, n / 2, n, 0), 1, odd, parent);
+    buildLevelHistograms(matrix, layout, features, rows, gh, Int32Array.of(0, 0, n / 2, 0), 1, direct, parent);
+    buildLevelHistograms(matrix, layout, features, rows, gh, Int32Array.of(0, n / 2, n, 0), 1, odd, parent);
     direct.set(odd.subarray(0, layout.slotSize), layout.slotSize);
     const viaSubtraction = direct.slice();
     viaSubtraction.fill(0, layout.slotSize);
     subtractHistogram(viaSubtraction, parent, 0, 0, 1, layout.slotSize);
     expect(viaSubtraction).toEqual(direct);
+  });
+});
+
+describe('WebAssembly histogram loops', () => {
+  /** The synthetic problem with three derived columns, so feature lists are not all multiples of four. */
+  function wideProblem(n: number, classes: number) {
+    const { table, y } = syntheticTable(n, 11, classes);
+    const x0 = table.getChild('x0')!.toArray() as Float64Array;
+    const x1 = table.getChild('x1')!.toArray() as Float64Array;
+    const extra = {
+      sum: x0.map((v, i) => v + x1[i]!),
+      coarse: x0.map((v) => Math.round(v * 3)),
+      wide: x1.map((v, i) => (i % 13 === 0 ? Infinity : v * 1e6)),
+    };
+    const wide = tableFromArrays({ ...Object.fromEntries(FEATURES.map((f) => [f, table.getChild(f)!.toArray()])), ...extra });
+    const binning = fitBinning(wide, { columns: [...FEATURES, ...Object.keys(extra)], maxBins: 200 });
+    return { matrix: applyBinning(wide, binning), binning, y };
+  }
+
+  it('build the same histograms as the JS loops, bit for bit', () => {
+    const { matrix } = wideProblem(2000, 2);
+    const layout = histogramLayout(matrix);
+    const fast = wasmHistograms(matrix, layout, 3);
+    expect(fast).toBeDefined();
+    const { scratch, work } = fast!;
+    const n = matrix.rows;
+    for (let i = 0; i < n; i++) scratch.gh.set([((i * 7919) % 65536) - 32768, (i * 104729) % 65536], 2 * i);
+    const features = Int32Array.of(0, 2, 3, 4, 5, 6);
+    const jsRoot = new Float64Array(layout.slotSize);
+    buildRootHistogram(matrix, layout, features, scratch.gh, jsRoot);
+    const [root, level] = scratch.hist;
+    root.fill(0);
+    work.buildRoot(features, scratch.gh, root, undefined, new Float64Array(4));
+    expect(root.subarray(0, layout.slotSize)).toEqual(jsRoot);
+    // Two splits: the first's small child = rows ≡ 0 mod 3 (slot 1), the second's = a run of rows (slot 2).
+    const list = [...Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 === 0), ...Array.from({ length: 500 }, (_, i) => i + 7)];
+    scratch.rows.set(list);
+    const segments = Int32Array.of(1, 0, list.length - 500, 0, 2, list.length - 500, list.length, 0);
+    const parent = new Float64Array(root.buffer, root.byteOffset, layout.slotSize);
+    const jsLevel = new Float64Array(4 * layout.slotSize);
+    buildLevelHistograms(matrix, layout, features, scratch.rows, scratch.gh, segments, 2, jsLevel, jsRoot);
+    work.buildLevel(features, scratch.rows, scratch.gh, segments, 2, level, parent, undefined, new Float64Array(16));
+    expect(level.subarray(0, 4 * layout.slotSize)).toEqual(jsLevel);
+    expect(jsLevel.some((v, x) => x >= 2 * layout.slotSize && v !== 0)).toBe(true);
+  });
+
+  it('grow the same trees as the JS reference: binary and softmax, sampled rows and features', async () => {
+    for (const classes of [2, 3]) {
+      const { matrix, binning, y } = wideProblem(3000, classes);
+      const options = { train: { matrix, y }, classes: Array.from({ length: classes }, (_, c) => `c${c}`), binning };
+      const params = { rounds: 8, maxDepth: 5, subsample: 0.8, colsampleByTree: 0.6, seed: 3 };
+      const fast = await trainGbdt({ ...options, params, grower: cpuGrower });
+      const reference = await trainGbdt({ ...options, params, grower: jsCpuGrower });
+      expect(fast.trees.length).toBe(8 * (classes === 2 ? 1 : classes));
+      expect(fast.trees).toEqual(reference.trees);
+      expect(fast.trees.some((t) => t.feature.filter((f) => f >= 0).length > 5)).toBe(true);
+    }
+  });
+
+  it('are not used when their memory would pass the limit (the JS loops then are)', () => {
+    const { matrix } = wideProblem(500, 2);
+    expect(wasmHistograms(matrix, histogramLayout(matrix), 20, 4 * 2 ** 20)).toBeUndefined();
+    expect(wasmHistograms(matrix, histogramLayout(matrix), 2, 4 * 2 ** 20)).toBeDefined();
   });
 });

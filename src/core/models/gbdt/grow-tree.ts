@@ -21,14 +21,13 @@ export const heapAllocator: ScratchAllocator = {
 };
 
 /**
- * Buffers reused across trees: two levels of histograms; each row's quantised g and h (0 for an
- * inactive row); the active rows grouped by node (one contiguous segment per node, rows ascending)
+ * Buffers reused across trees: two levels of histograms; each row's quantised g and h side by side
+ * (`gh`: g of row i at 2i, h at 2i + 1; 0 for an inactive row); the active rows grouped by node (one contiguous segment per node, rows ascending)
  * and room for the rows that go right while a segment is partitioned.
  */
 export interface GrowScratch extends RowLists {
   hist: [Float64Array, Float64Array];
-  gl: Float64Array;
-  hl: Float64Array;
+  gh: Float64Array;
   allocate: ScratchAllocator;
 }
 
@@ -56,13 +55,12 @@ export interface SplitSearch {
  */
 export interface LevelWork {
   /** The root's histogram into slot 0 of `hist`, from every row in order (inactive rows: g = h = 0). */
-  buildRoot(features: Int32Array, gl: Float64Array, hl: Float64Array, hist: Float64Array, search: SplitSearch | undefined, best: Float64Array): void;
+  buildRoot(features: Int32Array, gh: Float64Array, hist: Float64Array, search: SplitSearch | undefined, best: Float64Array): void;
   /** A level's histograms as `buildLevelHistograms`; its 2 × count slots are searched. */
   buildLevel(
     features: Int32Array,
     rows: Int32Array,
-    gl: Float64Array,
-    hl: Float64Array,
+    gh: Float64Array,
     segments: Int32Array,
     count: number,
     hist: Float64Array,
@@ -82,12 +80,12 @@ export interface LevelWork {
 export function serialLevelWork(matrix: BinnedColumns, layout: HistogramLayout): LevelWork {
   const goesLeft = new Uint8Array(256);
   return {
-    buildRoot: (features, gl, hl, hist, search, best) => {
-      buildRootHistogram(matrix, layout, features, gl, hl, hist);
+    buildRoot: (features, gh, hist, search, best) => {
+      buildRootHistogram(matrix, layout, features, gh, hist);
       if (search) searchSlots(hist, 1, layout, features, search, best);
     },
-    buildLevel: (features, rows, gl, hl, segments, count, hist, parent, search, best) => {
-      buildLevelHistograms(matrix, layout, features, rows, gl, hl, segments, count, hist, parent);
+    buildLevel: (features, rows, gh, segments, count, hist, parent, search, best) => {
+      buildLevelHistograms(matrix, layout, features, rows, gh, segments, count, hist, parent);
       if (search) searchSlots(hist, 2 * count, layout, features, search, best);
     },
     partition: (lists, splits, count, mids) => {
@@ -123,8 +121,7 @@ export function searchSlots(hist: Float64Array, count: number, layout: Histogram
 export function createScratch(n: number, allocate: ScratchAllocator = heapAllocator): GrowScratch {
   return {
     hist: [allocate.float64(0), allocate.float64(0)],
-    gl: allocate.float64(n),
-    hl: allocate.float64(n),
+    gh: allocate.float64(2 * n),
     rows: allocate.int32(n),
     spareRows: allocate.int32(n),
     allocate,
@@ -174,19 +171,19 @@ export function growTree(
   const units = { g: q.gUnit, h: q.hUnit };
   const search: SplitSearch = { binCounts: matrix.binCounts, units, params };
   const { slotSize } = layout;
-  const { rows, gl, hl } = scratch;
+  const { rows, gh } = scratch;
 
   // The root reads every row in order (an inactive row adds g = h = 0); the root's segment lists
   // the active rows.
   for (let i = 0; i < n; i++) {
     const on = active[i] === 1;
-    gl[i] = on ? q.g[i]! : 0;
-    hl[i] = on ? q.h[i]! : 0;
+    gh[2 * i] = on ? q.g[i]! : 0;
+    gh[2 * i + 1] = on ? q.h[i]! : 0;
   }
   let hist = take(scratch, 0, slotSize);
   hist.fill(0, 0, slotSize);
   let best = new Float64Array(4);
-  work.buildRoot(features, gl, hl, hist, params.maxDepth > 0 ? search : undefined, best);
+  work.buildRoot(features, gh, hist, params.maxDepth > 0 ? search : undefined, best);
   let m = 0;
   for (let i = 0; i < n; i++) if (active[i] === 1) rows[m++] = i;
 
@@ -229,7 +226,7 @@ export function growTree(
     });
     const nextHist = take(scratch, depth + 1, next.length * slotSize);
     best = new Float64Array(4 * next.length);
-    work.buildLevel(features, rows, gl, hl, built, splitting.length, nextHist, hist, depth + 1 < params.maxDepth ? search : undefined, best);
+    work.buildLevel(features, rows, gh, built, splitting.length, nextHist, hist, depth + 1 < params.maxDepth ? search : undefined, best);
     open = next;
     hist = nextHist;
   }

@@ -1,6 +1,7 @@
 import type { FeatureMatrix } from '../binning/types.ts';
 import { createScratch, growTree } from './grow-tree.ts';
 import { histogramLayout } from './histogram.ts';
+import { wasmHistograms } from './histogram-wasm.ts';
 import type { Quantised } from './quantise.ts';
 import type { GbdtParams, Tree } from './types.ts';
 
@@ -23,8 +24,23 @@ export interface TreeGrower {
 
 export type GrowerFactory = (matrix: FeatureMatrix, params: GbdtParams) => TreeGrower | Promise<TreeGrower>;
 
-/** The CPU reference grower, one thread. */
+/**
+ * The CPU grower, one thread: its histogram loops in WebAssembly SIMD where the host has it and the
+ * memory is within bounds (histogram-wasm.ts), else in JS. Both give the same trees, bit for bit.
+ */
 export const cpuGrower: GrowerFactory = (matrix, params) => {
+  const layout = histogramLayout(matrix);
+  const fast = wasmHistograms(matrix, layout, params.maxDepth);
+  if (!fast) return jsCpuGrower(matrix, params);
+  return {
+    device: 'cpu',
+    grow: (q, active, features, nodeOfRow) => growTree(matrix, layout, features, q, active, params, fast.scratch, nodeOfRow, fast.work),
+    dispose: () => undefined,
+  };
+};
+
+/** The CPU reference grower: one thread, every loop in JS. */
+export const jsCpuGrower: GrowerFactory = (matrix, params) => {
   const layout = histogramLayout(matrix);
   const scratch = createScratch(matrix.rows);
   return {

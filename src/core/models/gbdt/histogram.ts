@@ -23,9 +23,10 @@ export function histogramLayout(matrix: FeatureMatrix): HistogramLayout {
 /**
  * The root's histogram: every row, in order, no gather through a row list (rows that should not
  * count carry g = h = 0). Sequential reads make this about twice as fast per row as the general
- * build, and the root is half of all histogram work.
+ * build, and the root is half of all histogram work. `gh` holds each row's g and h side by side
+ * (g of row i at 2i, h at 2i + 1), as a bin's two cells are.
  */
-export function buildRootHistogram(matrix: BinnedColumns, layout: HistogramLayout, features: Int32Array, gl: Float64Array, hl: Float64Array, hist: Float64Array): void {
+export function buildRootHistogram(matrix: BinnedColumns, layout: HistogramLayout, features: Int32Array, gh: Float64Array, hist: Float64Array): void {
   const n = matrix.rows;
   const bins = matrix.bins;
   let j = 0;
@@ -39,8 +40,8 @@ export function buildRootHistogram(matrix: BinnedColumns, layout: HistogramLayou
     const o2 = layout.offsets[features[j + 2]!]! * 2;
     const o3 = layout.offsets[features[j + 3]!]! * 2;
     for (let i = 0; i < n; i++) {
-      const g = gl[i]!;
-      const h = hl[i]!;
+      const g = gh[2 * i]!;
+      const h = gh[2 * i + 1]!;
       let p = o0 + (bins[c0 + i]! << 1);
       hist[p]! += g;
       hist[p + 1]! += h;
@@ -60,8 +61,8 @@ export function buildRootHistogram(matrix: BinnedColumns, layout: HistogramLayou
     const o = layout.offsets[features[j]!]! * 2;
     for (let i = 0; i < n; i++) {
       const p = o + (bins[c + i]! << 1);
-      hist[p]! += gl[i]!;
-      hist[p + 1]! += hl[i]!;
+      hist[p]! += gh[2 * i]!;
+      hist[p + 1]! += gh[2 * i + 1]!;
     }
   }
 }
@@ -69,16 +70,15 @@ export function buildRootHistogram(matrix: BinnedColumns, layout: HistogramLayou
 /**
  * One level's histograms, for the given features only: `segments` holds `count` quadruples (slot,
  * start, end, parent slot), one per split, naming the smaller child's slot in `hist` and its rows
- * rows[start … end) (gl / hl indexed by row). That slot is zeroed and built; its sibling (slot ^ 1)
- * becomes the parent's slot in `parent` minus it.
+ * rows[start … end) (g and h in `gh`, as for the root). That slot is zeroed and built; its
+ * sibling (slot ^ 1) becomes the parent's slot in `parent` minus it.
  */
 export function buildLevelHistograms(
   matrix: BinnedColumns,
   layout: HistogramLayout,
   features: Int32Array,
   rows: Int32Array,
-  gl: Float64Array,
-  hl: Float64Array,
+  gh: Float64Array,
   segments: Int32Array,
   count: number,
   hist: Float64Array,
@@ -90,7 +90,7 @@ export function buildLevelHistograms(
     const base = segments[4 * s]! * slotSize;
     for (let j = 0; j < spans.length; j += 2) hist.fill(0, base + spans[j]!, base + spans[j + 1]!);
   }
-  addSegments(matrix, layout, features, rows, gl, hl, segments, count, hist);
+  addSegments(matrix, layout, features, rows, gh, segments, count, hist);
   for (let s = 0; s < count; s++) {
     const small = segments[4 * s]! * slotSize;
     const big = (segments[4 * s]! ^ 1) * slotSize;
@@ -103,7 +103,7 @@ export function buildLevelHistograms(
 }
 
 /** The cells of the given features within a slot, as [start, end) pairs, neighbouring features merged. */
-function cellSpans(layout: HistogramLayout, features: Int32Array): Int32Array {
+export function cellSpans(layout: HistogramLayout, features: Int32Array): Int32Array {
   const spans: number[] = [];
   for (const f of features) {
     const start = layout.offsets[f]! * 2;
@@ -120,8 +120,7 @@ function addSegments(
   layout: HistogramLayout,
   features: Int32Array,
   rows: Int32Array,
-  gl: Float64Array,
-  hl: Float64Array,
+  gh: Float64Array,
   segments: Int32Array,
   count: number,
   hist: Float64Array,
@@ -144,8 +143,8 @@ function addSegments(
       const o3 = base + offsets[features[j + 3]!]! * 2;
       for (let k = segments[4 * s + 1]!; k < end; k++) {
         const i = rows[k]!;
-        const g = gl[i]!;
-        const h = hl[i]!;
+        const g = gh[2 * i]!;
+        const h = gh[2 * i + 1]!;
         let p = o0 + (bins[c0 + i]! << 1);
         hist[p]! += g;
         hist[p + 1]! += h;
@@ -169,8 +168,8 @@ function addSegments(
       for (let k = segments[4 * s + 1]!; k < end; k++) {
         const i = rows[k]!;
         const p = o + (bins[c + i]! << 1);
-        hist[p]! += gl[i]!;
-        hist[p + 1]! += hl[i]!;
+        hist[p]! += gh[2 * i]!;
+        hist[p + 1]! += gh[2 * i + 1]!;
       }
     }
   }

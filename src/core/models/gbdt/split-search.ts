@@ -45,8 +45,14 @@ export function bestSplit(
     let gl = 0;
     let hl = 0;
     for (let b = 0; b < missing; b++) {
-      gl += hist[base + 2 * b]!;
-      hl += hist[base + 2 * b + 1]!;
+      const g = hist[base + 2 * b]!;
+      const h = hist[base + 2 * b + 1]!;
+      // An empty bin repeats the boundary before it, whose gain this one could only equal, never
+      // beat (only a strictly greater gain wins): skipping it changes nothing, and most bins of a
+      // deep node are empty.
+      if (g === 0 && h === 0 && b > 0) continue;
+      gl += g;
+      hl += h;
       search.boundary(f, b, gl, hl, gm, hm);
     }
   }

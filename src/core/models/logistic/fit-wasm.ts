@@ -1,4 +1,4 @@
-import { F64, I32, op, V128, type WasmFunction } from './wasm-module.ts';
+import { F64, I32, op, V128, type WasmFunction } from '../wasm-module.ts';
 
 /*
  * The column kernels in WebAssembly (SIMD, two f64 lanes, for dense columns), twins of the plain loops in

@@ -1,6 +1,7 @@
 /**
- * Just enough of the WebAssembly binary format to write the logistic kernels in readable source
- * (no assembler dependency): a module that imports its memory and exports functions.
+ * Just enough of the WebAssembly binary format to write our kernels (logistic regression's, GBDT's
+ * histograms) in readable source (no assembler dependency): a module that imports its memory and
+ * exports functions.
  */
 
 export const I32 = 0x7f;
@@ -55,6 +56,7 @@ export const op = {
   i32Add: [0x6a],
   i32Sub: [0x6b],
   i32Load: (offset = 0) => [0x28, 2, ...uleb(offset)],
+  i32Load8U: (offset = 0) => [0x2d, 0, ...uleb(offset)],
   i32And: [0x71],
   i32Shl: [0x74],
   i32LtU: [0x49],
