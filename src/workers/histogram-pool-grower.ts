@@ -2,6 +2,7 @@ import type { FeatureMatrix } from '../core/models/binning/types.ts';
 import { createScratch, growTree, type GrowScratch } from '../core/models/gbdt/grow-tree.ts';
 import { cpuGrower, type GrowerFactory, type TreeGrower } from '../core/models/gbdt/grower.ts';
 import { histogramLayout, type HistogramLayout } from '../core/models/gbdt/histogram.ts';
+import { wasmHistograms } from '../core/models/gbdt/histogram-wasm.ts';
 import type { GbdtParams } from '../core/models/gbdt/types.ts';
 import { PooledLevelWork } from './histogram-pool-work.ts';
 import { HistogramPool, type SpawnHelper } from './histogram-pool.ts';
@@ -26,7 +27,7 @@ const pools = new Map<SpawnHelper, Map<number, Promise<HistogramPool>>>();
  * shared memory (a page that is not cross-origin isolated, or the page's own thread, which may not
  * block), gives the single-thread grower.
  */
-export function parallelGrowerFactory(threads: number, spawn: SpawnHelper): ParallelGrowerFactory {
+export function parallelGrowerFactory(threads: number, spawn: SpawnHelper, wasm = true): ParallelGrowerFactory {
   if (threads <= 1 || !canBlockOnSharedMemory()) {
     const single: GrowerFactory = (matrix, params) => cpuGrower(matrix, params);
     return Object.assign(single, { threads: 1, start: async () => undefined, close: async () => undefined });
@@ -41,7 +42,7 @@ export function parallelGrowerFactory(threads: number, spawn: SpawnHelper): Para
     }
     return pool;
   };
-  const factory: GrowerFactory = async (matrix, params) => new ParallelTreeGrower(await start(), matrix, params);
+  const factory: GrowerFactory = async (matrix, params) => new ParallelTreeGrower(await start(), matrix, params, wasm);
   return Object.assign(factory, {
     threads,
     start: async () => void (await start()),
@@ -65,8 +66,26 @@ class ParallelTreeGrower implements TreeGrower {
     private readonly pool: HistogramPool,
     matrix: FeatureMatrix,
     private readonly params: GbdtParams,
+    wasm: boolean,
   ) {
     this.device = `cpu ×${pool.threads}`;
+    const layout = histogramLayout(matrix);
+    const offsets = pool.share('i32', layout.offsets.length);
+    offsets.set(layout.offsets);
+    this.owned.push(pool.idOf(offsets));
+    this.layout = { offsets, slotSize: layout.slotSize };
+    // The WebAssembly loops where the host has them and shared WebAssembly memory: the matrix is
+    // copied into that memory once, and every thread's kernels work in it.
+    const fast = wasm ? wasmHistograms(matrix, layout, params.maxDepth, { shared: true }) : undefined;
+    if (fast) {
+      const memoryId = pool.shareMemory(fast.memory);
+      this.owned.push(memoryId);
+      this.matrix = fast.matrix;
+      this.scratch = fast.scratch;
+      const wasm = { memoryId, at: fast.at, kernels: fast.kernels, serial: fast.work };
+      this.work = new PooledLevelWork(pool, this.matrix, this.layout, matrix.binCounts, this.owned, wasm);
+      return;
+    }
     // A matrix binned straight into shared memory is used as it is; any other is copied once.
     const adopted = pool.adopt('u8', matrix.bins);
     let bins = matrix.bins;
@@ -76,11 +95,6 @@ class ParallelTreeGrower implements TreeGrower {
     }
     this.owned.push(adopted ?? pool.idOf(bins));
     this.matrix = { ...matrix, bins };
-    const layout = histogramLayout(matrix);
-    const offsets = pool.share('i32', layout.offsets.length);
-    offsets.set(layout.offsets);
-    this.owned.push(pool.idOf(offsets));
-    this.layout = { offsets, slotSize: layout.slotSize };
     this.scratch = createScratch(matrix.rows, pool.allocator(this.owned));
     this.work = new PooledLevelWork(pool, this.matrix, this.layout, matrix.binCounts, this.owned);
   }

@@ -1,5 +1,6 @@
 import { partitionRows, searchSlots } from '../core/models/gbdt/grow-tree.ts';
-import { buildLevelHistograms, buildRootHistogram } from '../core/models/gbdt/histogram.ts';
+import { buildLevelHistograms, buildRootHistogram, type HistogramLayout } from '../core/models/gbdt/histogram.ts';
+import { histogramKernels, wasmLevel, wasmRoot, type HistogramKernels } from '../core/models/gbdt/histogram-wasm.ts';
 import { CONTROL, OP, parsePoolMessage, HELPER_SPIN_MS, writeError, type BufferKind, type HelperReply } from './histogram-pool-protocol.ts';
 
 type View = Uint8Array | Int32Array | Float64Array;
@@ -15,6 +16,8 @@ export function histogramHelper(reply: (message: HelperReply) => void): (data: u
   let index = 0;
   let seen = 0;
   const views = new Map<number, View>();
+  /** Shared WebAssembly memories by id, with this thread's kernels on each (undefined: they would not start here). */
+  const memories = new Map<number, { memory: WebAssembly.Memory; kernels: HistogramKernels | undefined }>();
   const goesLeft = new Uint8Array(256);
   const view = <T extends View>(slot: number): T => {
     const v = views.get(control![slot]!);
@@ -27,8 +30,9 @@ export function histogramHelper(reply: (message: HelperReply) => void): (data: u
     const from = c[CONTROL.BOUNDS + index]!;
     const to = c[CONTROL.BOUNDS + index + 1]!;
     // No early return for an empty share: the split search must still say "none" for its slots.
-    const matrix = { rows: c[CONTROL.ROWS]!, bins: view<Uint8Array>(CONTROL.BINS) };
+    const rows = c[CONTROL.ROWS]!;
     if (op === OP.PARTITION) {
+      const matrix = { rows, bins: view<Uint8Array>(CONTROL.BINS) };
       const lists = { rows: view<Int32Array>(CONTROL.ROW_LIST), spareRows: view<Int32Array>(CONTROL.SPARE_ROWS) };
       const splits = view<Int32Array>(CONTROL.SPLITS);
       const pieces = view<Int32Array>(CONTROL.PIECES);
@@ -37,6 +41,22 @@ export function histogramHelper(reply: (message: HelperReply) => void): (data: u
     }
     const layout = { offsets: view<Int32Array>(CONTROL.OFFSETS), slotSize: c[CONTROL.SLOT_SIZE]! };
     const features = view<Int32Array>(CONTROL.FEATURES).subarray(from, to);
+    if (op === OP.WASM_ROOT || op === OP.WASM_LEVEL) {
+      const wasm = memories.get(c[CONTROL.MEMORY]!);
+      if (!wasm) throw new Error(`histogram helper: no memory ${c[CONTROL.MEMORY]}`);
+      if (!wasm.kernels) throw new Error('histogram helper: the WebAssembly kernels would not start on the shared memory');
+      const histAt = c[CONTROL.HIST_AT]!;
+      const hist = new Float64Array(wasm.memory.buffer, histAt);
+      const kernels = wasm.kernels;
+      if (op === OP.WASM_ROOT) wasmRoot(kernels, c[CONTROL.BINS_AT]!, rows, layout.offsets, features, c[CONTROL.GH_AT]!, histAt);
+      else {
+        const segments = view<Int32Array>(CONTROL.SEGMENTS);
+        wasmLevel(kernels, c[CONTROL.BINS_AT]!, rows, layout, features, c[CONTROL.ROWS_AT]!, c[CONTROL.GH_AT]!, segments, c[CONTROL.SEGMENT_COUNT]!, hist, histAt, c[CONTROL.PARENT_AT]!);
+      }
+      search(hist, layout, features);
+      return;
+    }
+    const matrix = { rows, bins: view<Uint8Array>(CONTROL.BINS) };
     const gh = view<Float64Array>(CONTROL.GH);
     const hist = view<Float64Array>(CONTROL.HIST);
     if (op === OP.ROOT) buildRootHistogram(matrix, layout, features, gh, hist);
@@ -44,12 +64,17 @@ export function histogramHelper(reply: (message: HelperReply) => void): (data: u
       const segments = view<Int32Array>(CONTROL.SEGMENTS);
       buildLevelHistograms(matrix, layout, features, view<Int32Array>(CONTROL.ROW_LIST), gh, segments, c[CONTROL.SEGMENT_COUNT]!, hist, view<Float64Array>(CONTROL.PARENT));
     } else throw new Error(`histogram helper: unknown job ${op}`);
+    search(hist, layout, features);
+  }
+
+  /** The job's split search over this thread's features, when it asks for one. */
+  function search(hist: Float64Array, layout: HistogramLayout, features: Int32Array): void {
+    const c = control!;
     const slots = c[CONTROL.SEARCH_SLOTS]!;
-    if (slots > 0) {
-      const p = view<Float64Array>(CONTROL.SEARCH_PARAMS);
-      const search = { binCounts: view<Int32Array>(CONTROL.BIN_COUNTS), units: { g: p[0]!, h: p[1]! }, params: { lambda: p[2]!, minChildWeight: p[3]!, gamma: p[4]! } };
-      searchSlots(hist, slots, layout, features, search, view<Float64Array>(CONTROL.CANDIDATES).subarray(4 * slots * index, 4 * slots * (index + 1)));
-    }
+    if (slots === 0) return;
+    const p = view<Float64Array>(CONTROL.SEARCH_PARAMS);
+    const params = { binCounts: view<Int32Array>(CONTROL.BIN_COUNTS), units: { g: p[0]!, h: p[1]! }, params: { lambda: p[2]!, minChildWeight: p[3]!, gamma: p[4]! } };
+    searchSlots(hist, slots, layout, features, params, view<Float64Array>(CONTROL.CANDIDATES).subarray(4 * slots * index, 4 * slots * (index + 1)));
   }
 
   function waitForJobs(): void {
@@ -86,8 +111,15 @@ export function histogramHelper(reply: (message: HelperReply) => void): (data: u
       seen = Atomics.load(control, CONTROL.GENERATION);
       reply({ type: 'ready' });
     } else {
-      for (const { id, kind, buffer } of message.add) views.set(id, viewOf(kind, buffer));
-      for (const id of message.drop) views.delete(id);
+      for (const entry of message.add) {
+        if (entry.kind !== 'memory') views.set(entry.id, viewOf(entry.kind, entry.buffer));
+        // The caller made its kernels on this memory, so ours fail only on a broken host: the next job says so.
+        else memories.set(entry.id, { memory: entry.memory, kernels: histogramKernels(entry.memory, true) });
+      }
+      for (const id of message.drop) {
+        views.delete(id);
+        memories.delete(id);
+      }
     }
     waitForJobs();
   };

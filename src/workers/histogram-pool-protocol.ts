@@ -36,16 +36,29 @@ export const CONTROL = {
   BIN_COUNTS: 21,
   CANDIDATES: 22,
   /**
+   * The WebAssembly jobs: the id of the shared WebAssembly memory they work in, and byte offsets in
+   * it of the matrix, the rows' (g, h), the level's histograms, the previous level's and the row list.
+   */
+  MEMORY: 23,
+  BINS_AT: 24,
+  GH_AT: 25,
+  HIST_AT: 26,
+  PARENT_AT: 27,
+  ROWS_AT: 28,
+  /**
    * Thread t takes items [BOUNDS + t] … [BOUNDS + t + 1] of the job (t = 0: the caller): features of
    * the job's feature list, or pieces of a partition job.
    */
-  BOUNDS: 24,
+  BOUNDS: 32,
 } as const;
 
 export const OP = {
   ROOT: 1,
   LEVEL: 2,
   PARTITION: 5,
+  /** ROOT and LEVEL with the WebAssembly loops, every array in one shared WebAssembly memory. */
+  WASM_ROOT: 6,
+  WASM_LEVEL: 7,
   /** Return to the event loop to receive a message (new buffers), then wait for jobs again. */
   YIELD: 3,
   /** Stop waiting for jobs, for good. */
@@ -70,9 +83,12 @@ export function controlLength(threads: number): number {
 export const BUFFER_KINDS = ['u8', 'i32', 'f64'] as const;
 export type BufferKind = (typeof BUFFER_KINDS)[number];
 
+/** A shared buffer jobs name by id: a typed array's, or a shared WebAssembly memory (whose kernels a helper instantiates). */
+export type SharedEntry = { id: number; kind: BufferKind; buffer: SharedArrayBuffer } | { id: number; kind: 'memory'; memory: WebAssembly.Memory };
+
 export type PoolMessage =
   | { type: 'init'; control: SharedArrayBuffer; errors: SharedArrayBuffer; index: number }
-  | { type: 'update'; add: { id: number; kind: BufferKind; buffer: SharedArrayBuffer }[]; drop: number[] };
+  | { type: 'update'; add: SharedEntry[]; drop: number[] };
 
 export type HelperReply = { type: 'ready' } | { type: 'error'; message: string };
 
@@ -86,7 +102,8 @@ export function parsePoolMessage(data: unknown): PoolMessage {
   if (isObject(data)) {
     if (data.type === 'init' && isShared(data.control) && isShared(data.errors) && isId(data.index)) return data as PoolMessage;
     const { add, drop } = data;
-    const entryOk = (e: unknown) => isObject(e) && isId(e.id) && BUFFER_KINDS.includes(e.kind as BufferKind) && isShared(e.buffer);
+    const entryOk = (e: unknown) =>
+      isObject(e) && isId(e.id) && ((BUFFER_KINDS.includes(e.kind as BufferKind) && isShared(e.buffer)) || (e.kind === 'memory' && e.memory instanceof WebAssembly.Memory));
     if (data.type === 'update' && Array.isArray(add) && add.every(entryOk) && Array.isArray(drop) && drop.every(isId)) return data as PoolMessage;
   }
   throw new Error('histogram helper: not a pool message');

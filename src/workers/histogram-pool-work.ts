@@ -1,5 +1,6 @@
 import { partitionRows, searchSlots, serialLevelWork, type LevelWork, type RowLists, type SplitSearch } from '../core/models/gbdt/grow-tree.ts';
 import { buildLevelHistograms, buildRootHistogram, type BinnedColumns, type HistogramLayout } from '../core/models/gbdt/histogram.ts';
+import { wasmLevel, wasmRoot, type HistogramKernels, type WasmPlacement } from '../core/models/gbdt/histogram-wasm.ts';
 import { OP } from './histogram-pool-protocol.ts';
 import type { HistogramPool } from './histogram-pool.ts';
 
@@ -18,6 +19,18 @@ const PARALLEL_HISTOGRAM_CELLS = 65536;
  * together here. Every array a job names lies in the pool's shared memory; `owned` collects the
  * ids of what this object allocates.
  */
+/**
+ * The WebAssembly loops over a shared WebAssembly memory registered with the pool (`memoryId`),
+ * where the matrix and every array a tree's row loops touch lie; `serial` is the same loops on
+ * the calling thread alone (small jobs, partitions).
+ */
+export interface PooledWasm {
+  memoryId: number;
+  at: WasmPlacement;
+  kernels: HistogramKernels;
+  serial: LevelWork;
+}
+
 export class PooledLevelWork implements LevelWork {
   private readonly bounds: Int32Array;
   private readonly goesLeft = new Uint8Array(256);
@@ -38,9 +51,10 @@ export class PooledLevelWork implements LevelWork {
     private readonly layout: HistogramLayout,
     binCounts: Int32Array,
     private readonly owned: number[],
+    private readonly wasm?: PooledWasm,
   ) {
     this.bounds = new Int32Array(pool.threads + 1);
-    this.serial = serialLevelWork(matrix, layout);
+    this.serial = wasm?.serial ?? serialLevelWork(matrix, layout);
     this.features = this.grow('i32', undefined, 0);
     this.segments = this.grow('i32', undefined, 4 * 32);
     this.splits = this.grow('i32', undefined, 6 * 32);
@@ -52,8 +66,17 @@ export class PooledLevelWork implements LevelWork {
   }
 
   buildRoot(features: Int32Array, gh: Float64Array, hist: Float64Array, search: SplitSearch | undefined, best: Float64Array): void {
-    const { matrix, layout, pool } = this;
+    const { matrix, layout, pool, wasm } = this;
     const shared = this.shareFeatures(features);
+    if (wasm) {
+      const fields = { ...this.common(), ...this.searchFields(search, 1), ...this.wasmFields(gh, hist) };
+      pool.run(OP.WASM_ROOT, fields, this.bounds, (from, to) => {
+        wasmRoot(wasm.kernels, wasm.at.bins, matrix.rows, layout.offsets, shared.subarray(from, to), gh.byteOffset, hist.byteOffset);
+        if (search) searchSlots(hist, 1, layout, shared.subarray(from, to), search, this.candidates);
+      });
+      if (search) this.mergeCandidates(1, best);
+      return;
+    }
     const fields = { ...this.common(), ...this.searchFields(search, 1), GH: pool.idOf(gh), HIST: pool.idOf(hist) };
     pool.run(OP.ROOT, fields, this.bounds, (from, to) => {
       buildRootHistogram(matrix, layout, shared.subarray(from, to), gh, hist);
@@ -76,16 +99,32 @@ export class PooledLevelWork implements LevelWork {
     let cells = 0;
     for (let s = 0; s < count; s++) cells += (segments[4 * s + 2]! - segments[4 * s + 1]!) * features.length;
     if (cells < PARALLEL_HISTOGRAM_CELLS) return this.serial.buildLevel(features, rows, gh, segments, count, hist, parent, search, best);
-    const { matrix, layout, pool } = this;
+    const { matrix, layout, pool, wasm } = this;
     const shared = this.shareFeatures(features);
     const segs = (this.segments = this.grow('i32', this.segments, 4 * count));
     segs.set(segments.subarray(0, 4 * count));
+    if (wasm) {
+      const fields = { ...this.common(), ...this.searchFields(search, 2 * count), ...this.wasmFields(gh, hist), PARENT_AT: parent.byteOffset, ROWS_AT: rows.byteOffset };
+      pool.run(OP.WASM_LEVEL, { ...fields, SEGMENTS: pool.idOf(segs), SEGMENT_COUNT: count }, this.bounds, (from, to) => {
+        wasmLevel(wasm.kernels, wasm.at.bins, matrix.rows, layout, shared.subarray(from, to), rows.byteOffset, gh.byteOffset, segs, count, hist, hist.byteOffset, parent.byteOffset);
+        if (search) searchSlots(hist, 2 * count, layout, shared.subarray(from, to), search, this.candidates);
+      });
+      if (search) this.mergeCandidates(2 * count, best);
+      return;
+    }
     const fields = { ...this.common(), ...this.searchFields(search, 2 * count), ROW_LIST: pool.idOf(rows), GH: pool.idOf(gh), HIST: pool.idOf(hist) };
     pool.run(OP.LEVEL, { ...fields, PARENT: pool.idOf(parent), SEGMENTS: pool.idOf(segs), SEGMENT_COUNT: count }, this.bounds, (from, to) => {
       buildLevelHistograms(matrix, layout, shared.subarray(from, to), rows, gh, segs, count, hist, parent);
       if (search) searchSlots(hist, 2 * count, layout, shared.subarray(from, to), search, this.candidates);
     });
     if (search) this.mergeCandidates(2 * count, best);
+  }
+
+  /** The shared WebAssembly memory and where a job's arrays lie in it (each must: the kernels address nothing else). */
+  private wasmFields(gh: Float64Array, hist: Float64Array) {
+    const { memoryId, at } = this.wasm!;
+    if (this.pool.idOf(gh) !== memoryId || this.pool.idOf(hist) !== memoryId) throw new Error('histogram pool: an array outside the shared WebAssembly memory');
+    return { MEMORY: memoryId, BINS_AT: at.bins, GH_AT: gh.byteOffset, HIST_AT: hist.byteOffset };
   }
 
   /** Shares a search's parameters; thread t writes its candidates for `slots` slots at t · 4 · slots. */
@@ -117,7 +156,8 @@ export class PooledLevelWork implements LevelWork {
   partition(lists: RowLists, splits: Int32Array, count: number, mids: Int32Array): void {
     let total = 0;
     for (let j = 0; j < count; j++) total += splits[6 * j + 1]! - splits[6 * j]!;
-    if (total < PARALLEL_PARTITION_ROWS) return this.serial.partition(lists, splits, count, mids);
+    // The WebAssembly memory's row lists are not arrays a partition job can name: those partitions stay here.
+    if (total < PARALLEL_PARTITION_ROWS || this.wasm) return this.serial.partition(lists, splits, count, mids);
     const { pool, matrix, goesLeft } = this;
     const T = pool.threads;
     const shared = (this.splits = this.grow('i32', this.splits, 6 * count));

@@ -7,11 +7,11 @@ export type { ParallelGrowerFactory };
 
 /**
  * The CPU tree grower on several threads in Node: `threads` (default: the cores Node may use, at
- * most 8) build each histogram together. Pass it as `trainGbdt({ grower })`; the helpers stay for
+ * most 8) build each histogram together, with the WebAssembly loops unless `wasm` is false. Pass it as `trainGbdt({ grower })`; the helpers stay for
  * later trainings until `close()`, and never keep the process alive on their own.
  */
-export function parallelCpuGrower(options: { threads?: number } = {}): ParallelGrowerFactory {
-  return parallelGrowerFactory(options.threads ?? Math.min(8, availableParallelism()), spawnNodeHelper);
+export function parallelCpuGrower(options: { threads?: number; wasm?: boolean } = {}): ParallelGrowerFactory {
+  return parallelGrowerFactory(options.threads ?? Math.min(8, availableParallelism()), spawnNodeHelper, options.wasm);
 }
 
 function spawnNodeHelper(): HelperThread {

@@ -1,5 +1,5 @@
 import type { ScratchAllocator } from '../core/models/gbdt/grow-tree.ts';
-import { CONTROL, controlLength, ERROR_BYTES, OP, parseHelperReply, readError, CALLER_SPIN_MS, type BufferKind, type PoolMessage } from './histogram-pool-protocol.ts';
+import { CONTROL, controlLength, ERROR_BYTES, OP, parseHelperReply, readError, CALLER_SPIN_MS, type BufferKind, type PoolMessage, type SharedEntry } from './histogram-pool-protocol.ts';
 
 /** One helper thread as the pool sees it: a Node worker thread or a browser Worker. */
 export interface HelperThread {
@@ -29,7 +29,7 @@ export class HistogramPool {
   private readonly errors = new SharedArrayBuffer(ERROR_BYTES);
   private readonly ids = new Map<ArrayBufferLike, number>();
   private nextId = 1;
-  private added: { id: number; kind: BufferKind; buffer: SharedArrayBuffer }[] = [];
+  private added: SharedEntry[] = [];
   private dropped: number[] = [];
   private closed = false;
 
@@ -92,6 +92,17 @@ export class HistogramPool {
     const id = this.nextId++;
     this.ids.set(buffer, id);
     this.added.push({ id, kind, buffer });
+    return id;
+  }
+
+  /**
+   * Registers a shared WebAssembly memory: jobs name it by the id returned, and every helper runs
+   * the histogram kernels on it. Views of it are not ids of their own (jobs give byte offsets).
+   */
+  shareMemory(memory: WebAssembly.Memory): number {
+    const id = this.nextId++;
+    this.ids.set(memory.buffer, id);
+    this.added.push({ id, kind: 'memory', memory });
     return id;
   }
 

@@ -57,8 +57,10 @@ export const op = {
   i32Sub: [0x6b],
   i32Load: (offset = 0) => [0x28, 2, ...uleb(offset)],
   i32Load8U: (offset = 0) => [0x2d, 0, ...uleb(offset)],
+  i32Store: (offset = 0) => [0x36, 2, ...uleb(offset)],
   i32And: [0x71],
   i32Shl: [0x74],
+  i32ShrU: [0x76],
   i32LtU: [0x49],
   i32GeU: [0x4f],
   f32Load: (offset = 0) => [0x2a, 2, ...uleb(offset)],
@@ -99,10 +101,14 @@ export interface WasmFunction {
   body: number[][];
 }
 
-/** A module importing `env.memory` (at least `pages` of 64 KiB) and exporting the functions. */
-export function wasmModule(functions: WasmFunction[], pages = 1): Uint8Array<ArrayBuffer> {
+/**
+ * A module importing `env.memory` (at least `pages` of 64 KiB; `shared`: a shared memory, which
+ * threads may use at once, of at most 4 GiB) and exporting the functions.
+ */
+export function wasmModule(functions: WasmFunction[], pages = 1, shared = false): Uint8Array<ArrayBuffer> {
   const types = section(1, vec(functions.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))])));
-  const imports = section(2, vec([[...utf8('env'), ...utf8('memory'), 0x02, 0x00, ...uleb(pages)]]));
+  const limits = shared ? [0x03, ...uleb(pages), ...uleb(65536)] : [0x00, ...uleb(pages)];
+  const imports = section(2, vec([[...utf8('env'), ...utf8('memory'), 0x02, ...limits]]));
   const declared = section(3, vec(functions.map((_, i) => uleb(i))));
   const exports = section(7, vec(functions.map((f, i) => [...utf8(f.name), 0x00, ...uleb(i)])));
   const code = section(

@@ -103,7 +103,7 @@ describe('WebAssembly histogram loops', () => {
 
   it('are not used when their memory would pass the limit (the JS loops then are)', () => {
     const { matrix } = wideProblem(500, 2);
-    expect(wasmHistograms(matrix, histogramLayout(matrix), 20, 4 * 2 ** 20)).toBeUndefined();
-    expect(wasmHistograms(matrix, histogramLayout(matrix), 2, 4 * 2 ** 20)).toBeDefined();
+    expect(wasmHistograms(matrix, histogramLayout(matrix), 20, { limit: 4 * 2 ** 20 })).toBeUndefined();
+    expect(wasmHistograms(matrix, histogramLayout(matrix), 2, { limit: 4 * 2 ** 20 })).toBeDefined();
   });
 });

@@ -59,6 +59,8 @@ describe('GBDT on two threads (histogram pool)', () => {
   it('synthetic binary, 100,000 rows (levels large enough to be partitioned on both threads, segments cut between them): the same trees', async () => {
     const p = synthetic(2, 100_000);
     await expectSameModels(p, { rounds: 2, maxDepth: 4, subsample: 0.9, seed: 2 });
+    // The JS loops (a host without shared WebAssembly memory), whose partitions also run on both threads; the same pool.
+    await expectSameModels(p, { rounds: 2, maxDepth: 4, subsample: 0.9, seed: 2 }, parallelCpuGrower({ threads: 2, wasm: false }));
     // Three threads on two features: one thread has no feature to build or search.
     const three = parallelCpuGrower({ threads: 3 });
     await expectSameModels(p, { rounds: 2, maxDepth: 4, colsampleByTree: 0.5, seed: 6 }, three);

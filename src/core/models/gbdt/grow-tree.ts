@@ -244,9 +244,7 @@ export function growTree(
 export function partitionRows(matrix: BinnedColumns, lists: RowLists, splits: Int32Array, j: number, start: number, end: number, goesLeft: Uint8Array): number {
   const { rows, spareRows } = lists;
   const column = splits[6 * j + 2]! * matrix.rows;
-  const splitBin = splits[6 * j + 3]!;
-  const missing = splits[6 * j + 4]!;
-  for (let b = 0; b <= missing; b++) goesLeft[b] = b === missing ? splits[6 * j + 5]! : b <= splitBin ? 1 : 0;
+  fillGoesLeft(goesLeft, splits, j);
   const bins = matrix.bins;
   let w = start;
   let r = start;
@@ -259,6 +257,13 @@ export function partitionRows(matrix: BinnedColumns, lists: RowLists, splits: In
     r += 1 - left;
   }
   return w - start;
+}
+
+/** The bin → goes left (1 / 0) table of sextuple j of `splits`, for the bins up to its missing bin. */
+export function fillGoesLeft(goesLeft: Uint8Array, splits: Int32Array, j: number): void {
+  const splitBin = splits[6 * j + 3]!;
+  const missing = splits[6 * j + 4]!;
+  for (let b = 0; b <= missing; b++) goesLeft[b] = b === missing ? splits[6 * j + 5]! : b <= splitBin ? 1 : 0;
 }
 
 /** The leaf a row reaches (for the rows outside every segment: not sampled, or g = h = 0). */

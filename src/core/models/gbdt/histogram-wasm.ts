@@ -1,6 +1,6 @@
 import type { FeatureMatrix } from '../binning/types.ts';
 import { I32, op, V128, wasmModule, type WasmFunction } from '../wasm-module.ts';
-import { searchSlots, serialLevelWork, type GrowScratch, type LevelWork } from './grow-tree.ts';
+import { fillGoesLeft, searchSlots, type GrowScratch, type LevelWork } from './grow-tree.ts';
 import { cellSpans, type HistogramLayout } from './histogram.ts';
 
 /*
@@ -80,72 +80,202 @@ const SUBTRACT: WasmFunction = {
   ],
 };
 
-interface Kernels {
+// partition(rows, spare, k, end, column, table) → rows gone left: the row list's entries from byte
+// k to end split stably (as partitionRows), left rows packed from k, right rows into the spare list
+// at the same place; `table` maps a bin to 1 (left) or 0.
+const PARTITION: WasmFunction = {
+  name: 'partition',
+  params: [I32, I32, I32, I32, I32, I32],
+  results: [I32],
+  locals: [I32, I32, I32, I32, I32],
+  body: [
+    // w (6) = k; r (7) = spare + (k − rows); the first k (10), for the count at the end.
+    ...[op.get(2), op.tee(10), op.set(6), op.get(1), op.get(2), op.get(0), op.i32Sub, op.i32Add, op.set(7)],
+    ...[op.block, op.get(2), op.get(3), op.i32GeU, op.brIf(0), op.loop],
+    ...[op.get(2), op.i32Load(), op.set(8)],
+    ...[op.get(5), op.get(4), op.get(8), op.i32Add, op.i32Load8U(), op.i32Add, op.i32Load8U(), op.set(9)],
+    ...[op.get(6), op.get(8), op.i32Store(), op.get(7), op.get(8), op.i32Store()],
+    ...[op.get(6), op.get(9), op.i32(2), op.i32Shl, op.i32Add, op.set(6)],
+    ...[op.get(7), op.i32(4), op.get(9), op.i32(2), op.i32Shl, op.i32Sub, op.i32Add, op.set(7)],
+    ...[op.get(2), op.i32(4), op.i32Add, op.tee(2), op.get(3), op.i32LtU, op.brIf(0), op.end, op.end],
+    ...[op.get(6), op.get(10), op.i32Sub, op.i32(2), op.i32ShrU],
+  ],
+};
+
+/** The kernels, bound to one memory. */
+export interface HistogramKernels {
   root4(...args: number[]): void;
   root1(...args: number[]): void;
   segment4(...args: number[]): void;
   segment1(...args: number[]): void;
   subtract(big: number, parent: number, small: number, bigEnd: number): void;
+  partition(rows: number, spare: number, k: number, end: number, column: number, table: number): number;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+const compiled = new Map<boolean, WebAssembly.Module | null>();
 
-/** The compiled kernels, or null where this host has no WebAssembly SIMD (or refuses to compile). */
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
+/** The compiled kernels (for a shared memory or not), or null where this host has no WebAssembly SIMD or refuses to compile. */
+function kernelModule(shared: boolean): WebAssembly.Module | null {
+  let module = compiled.get(shared);
+  if (module !== undefined) return module;
+  module = null;
   try {
-    const bytes = wasmModule([rootKernel('root4', 4), rootKernel('root1', 1), segmentKernel('segment4', 4), segmentKernel('segment1', 1), SUBTRACT]);
-    if (typeof WebAssembly !== 'undefined' && WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+    const bytes = wasmModule([rootKernel('root4', 4), rootKernel('root1', 1), segmentKernel('segment4', 4), segmentKernel('segment1', 1), SUBTRACT, PARTITION], 1, shared);
+    if (typeof WebAssembly !== 'undefined' && WebAssembly.validate(bytes)) module = new WebAssembly.Module(bytes);
   } catch {
-    compiled = null;
+    module = null;
   }
-  return compiled;
+  compiled.set(shared, module);
+  return module;
+}
+
+/** The kernels on `memory` (shared or not, as made), or undefined where they cannot run. */
+export function histogramKernels(memory: WebAssembly.Memory, shared: boolean): HistogramKernels | undefined {
+  const module = kernelModule(shared);
+  if (!module) return undefined;
+  try {
+    return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as HistogramKernels;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The most memory a grower's histograms may take before the JS loops are used instead. */
 export const WASM_HISTOGRAM_BYTES_LIMIT = 1024 * 2 ** 20;
 
+/** Byte offsets of a grower's arrays in its memory: the matrix, every row's (g, h), the row lists, two levels of histograms. */
+export interface WasmPlacement {
+  bins: number;
+  gh: number;
+  rows: number;
+  spare: number;
+  hist0: number;
+  hist1: number;
+  /** 256 bytes: a partition's bin → left table. */
+  table: number;
+  /** Bytes of one level's histograms. */
+  histBytes: number;
+  end: number;
+}
+
+export function wasmPlacement(matrix: Pick<FeatureMatrix, 'rows' | 'features'>, layout: HistogramLayout, maxDepth: number): WasmPlacement {
+  const n = matrix.rows;
+  const align = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+  // A level has at most 2^maxDepth nodes, and no more than there are rows (each node holds one).
+  const histBytes = Math.max(1, Math.min(2 ** Math.min(maxDepth, 30), n)) * layout.slotSize * 8;
+  const gh = align(n * matrix.features);
+  const rows = gh + align(16 * n);
+  const spare = rows + align(4 * n);
+  const table = spare + align(4 * n);
+  const hist0 = table + 256;
+  return { bins: 0, gh, rows, spare, table, hist0, hist1: hist0 + histBytes, histBytes, end: hist0 + 2 * histBytes };
+}
+
+/** The root's histogram (as buildRootHistogram) of the given features into the slot at `histAt`. */
+export function wasmRoot(k: HistogramKernels, binsAt: number, n: number, offsets: Int32Array, features: Int32Array, ghAt: number, histAt: number): void {
+  const column = (f: number): number => binsAt + f * n;
+  const o = (f: number): number => histAt + offsets[f]! * 16;
+  let j = 0;
+  for (; j + 4 <= features.length; j += 4) {
+    const [f0, f1, f2, f3] = [features[j]!, features[j + 1]!, features[j + 2]!, features[j + 3]!];
+    k.root4(column(f0), column(f1), column(f2), column(f3), o(f0), o(f1), o(f2), o(f3), ghAt, ghAt + 16 * n);
+  }
+  for (; j < features.length; j++) k.root1(column(features[j]!), o(features[j]!), ghAt, ghAt + 16 * n);
+}
+
+/**
+ * A level's histograms (as buildLevelHistograms) for the given features: `hist` is the level's
+ * buffer as a view starting at byte `histAt`, `parentAt` the previous level's.
+ */
+export function wasmLevel(
+  k: HistogramKernels,
+  binsAt: number,
+  n: number,
+  layout: HistogramLayout,
+  features: Int32Array,
+  rowsAt: number,
+  ghAt: number,
+  segments: Int32Array,
+  count: number,
+  hist: Float64Array,
+  histAt: number,
+  parentAt: number,
+): void {
+  const { offsets, slotSize } = layout;
+  const column = (f: number): number => binsAt + f * n;
+  const spans = cellSpans(layout, features);
+  for (let s = 0; s < count; s++) {
+    const cell = segments[4 * s]! * slotSize;
+    for (let j = 0; j < spans.length; j += 2) hist.fill(0, cell + spans[j]!, cell + spans[j + 1]!);
+  }
+  let j = 0;
+  for (; j + 4 <= features.length; j += 4) {
+    const [f0, f1, f2, f3] = [features[j]!, features[j + 1]!, features[j + 2]!, features[j + 3]!];
+    for (let s = 0; s < count; s++) {
+      const base = histAt + segments[4 * s]! * slotSize * 8;
+      const from = rowsAt + 4 * segments[4 * s + 1]!;
+      const to = rowsAt + 4 * segments[4 * s + 2]!;
+      k.segment4(column(f0), column(f1), column(f2), column(f3), base + offsets[f0]! * 16, base + offsets[f1]! * 16, base + offsets[f2]! * 16, base + offsets[f3]! * 16, ghAt, from, to);
+    }
+  }
+  for (; j < features.length; j++) {
+    const f = features[j]!;
+    for (let s = 0; s < count; s++) {
+      const base = histAt + segments[4 * s]! * slotSize * 8;
+      k.segment1(column(f), base + offsets[f]! * 16, ghAt, rowsAt + 4 * segments[4 * s + 1]!, rowsAt + 4 * segments[4 * s + 2]!);
+    }
+  }
+  for (let s = 0; s < count; s++) {
+    const small = histAt + segments[4 * s]! * slotSize * 8;
+    const big = histAt + (segments[4 * s]! ^ 1) * slotSize * 8;
+    const from = parentAt + segments[4 * s + 3]! * slotSize * 8;
+    for (let x = 0; x < spans.length; x += 2) {
+      const start = spans[x]! * 8;
+      k.subtract(big + start, from + start, small + start, big + spans[x + 1]! * 8);
+    }
+  }
+}
+
 export interface WasmHistograms {
-  /** The grower's scratch, every array of it a view of the module's memory. */
+  /** The grower's scratch, every array of it a view of `memory`. */
   scratch: GrowScratch;
+  /** The row loops on this thread. */
   work: LevelWork;
+  memory: WebAssembly.Memory;
+  kernels: HistogramKernels;
+  at: WasmPlacement;
+  /** The matrix with its bins in `memory`. */
+  matrix: FeatureMatrix;
 }
 
 /**
  * The histogram loops in WebAssembly for one matrix and maximum depth, with the scratch arrays they
- * work on, or undefined when the host lacks WebAssembly SIMD or the memory needed (the matrix, 24
- * bytes a row, and two levels of up to min(2^maxDepth, rows) histograms) is over the limit.
+ * work on, or undefined when the host lacks WebAssembly SIMD (or shared WebAssembly memory, when
+ * `shared`) or the memory needed (the matrix, 24 bytes a row, two levels of up to
+ * min(2^maxDepth, rows) histograms) is over the limit.
  */
-export function wasmHistograms(matrix: FeatureMatrix, layout: HistogramLayout, maxDepth: number, limit = WASM_HISTOGRAM_BYTES_LIMIT): WasmHistograms | undefined {
-  const module = kernelModule();
-  if (!module) return undefined;
-  const n = matrix.rows;
-  const align = (bytes: number): number => Math.ceil(bytes / 16) * 16;
-  const slots = Math.max(1, Math.min(2 ** Math.min(maxDepth, 30), n));
-  const histBytes = slots * layout.slotSize * 8;
-  const at = { bins: 0, gh: align(n * matrix.features), rows: 0, spare: 0, hist0: 0, hist1: 0, end: 0 };
-  at.rows = at.gh + align(16 * n);
-  at.spare = at.rows + align(4 * n);
-  at.hist0 = at.spare + align(4 * n);
-  at.hist1 = at.hist0 + histBytes;
-  at.end = at.hist1 + histBytes;
-  if (at.end > limit) return undefined;
+export function wasmHistograms(matrix: FeatureMatrix, layout: HistogramLayout, maxDepth: number, options: { limit?: number; shared?: boolean } = {}): WasmHistograms | undefined {
+  const shared = options.shared ?? false;
+  const at = wasmPlacement(matrix, layout, maxDepth);
+  if (at.end > (options.limit ?? WASM_HISTOGRAM_BYTES_LIMIT)) return undefined;
   let memory: WebAssembly.Memory;
-  let kernels: Kernels;
   try {
-    memory = new WebAssembly.Memory({ initial: Math.ceil(at.end / 65536) || 1 });
-    kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
+    const pages = Math.ceil(at.end / 65536) || 1;
+    memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
   } catch {
     return undefined;
   }
+  const kernels = histogramKernels(memory, shared);
+  if (!kernels) return undefined;
+  const n = matrix.rows;
   const buffer = memory.buffer;
-  new Uint8Array(buffer, at.bins, n * matrix.features).set(matrix.bins);
+  const bins = new Uint8Array(buffer, at.bins, n * matrix.features);
+  bins.set(matrix.bins);
   const outOfRoom = (): never => {
     throw new Error('the WebAssembly histograms were sized for this tree depth; a larger buffer was asked for');
   };
   const scratch: GrowScratch = {
-    hist: [new Float64Array(buffer, at.hist0, histBytes / 8), new Float64Array(buffer, at.hist1, histBytes / 8)],
+    hist: [new Float64Array(buffer, at.hist0, at.histBytes / 8), new Float64Array(buffer, at.hist1, at.histBytes / 8)],
     gh: new Float64Array(buffer, at.gh, 2 * n),
     rows: new Int32Array(buffer, at.rows, n),
     spareRows: new Int32Array(buffer, at.spare, n),
@@ -155,64 +285,29 @@ export function wasmHistograms(matrix: FeatureMatrix, layout: HistogramLayout, m
     if (array.buffer !== buffer) throw new Error('the WebAssembly histogram loops were handed an array outside their memory');
     return array.byteOffset;
   };
-  const { offsets, slotSize } = layout;
-  const column = (f: number): number => at.bins + f * n;
-  const serial = serialLevelWork(matrix, layout);
-
+  const inside = { ...matrix, bins };
+  const goesLeft = new Uint8Array(buffer, at.table, 256);
   const work: LevelWork = {
     buildRoot(features, gh, hist, search, best) {
-      const ghAt = inMemory(gh);
-      const base = inMemory(hist);
-      const o = (f: number): number => base + offsets[f]! * 16;
-      let j = 0;
-      for (; j + 4 <= features.length; j += 4) {
-        const [f0, f1, f2, f3] = [features[j]!, features[j + 1]!, features[j + 2]!, features[j + 3]!];
-        kernels.root4(column(f0), column(f1), column(f2), column(f3), o(f0), o(f1), o(f2), o(f3), ghAt, ghAt + 16 * n);
-      }
-      for (; j < features.length; j++) kernels.root1(column(features[j]!), o(features[j]!), ghAt, ghAt + 16 * n);
+      wasmRoot(kernels, at.bins, n, layout.offsets, features, inMemory(gh), inMemory(hist));
       if (search) searchSlots(hist, 1, layout, features, search, best);
     },
-
     buildLevel(features, rows, gh, segments, count, hist, parent, search, best) {
-      const ghAt = inMemory(gh);
-      const rowsAt = inMemory(rows);
-      const histAt = inMemory(hist);
-      const parentAt = inMemory(parent);
-      const spans = cellSpans(layout, features);
-      for (let s = 0; s < count; s++) {
-        const cell = segments[4 * s]! * slotSize;
-        for (let j = 0; j < spans.length; j += 2) hist.fill(0, cell + spans[j]!, cell + spans[j + 1]!);
-      }
-      let j = 0;
-      for (; j + 4 <= features.length; j += 4) {
-        const [f0, f1, f2, f3] = [features[j]!, features[j + 1]!, features[j + 2]!, features[j + 3]!];
-        for (let s = 0; s < count; s++) {
-          const base = histAt + segments[4 * s]! * slotSize * 8;
-          const from = rowsAt + 4 * segments[4 * s + 1]!;
-          const to = rowsAt + 4 * segments[4 * s + 2]!;
-          kernels.segment4(column(f0), column(f1), column(f2), column(f3), base + offsets[f0]! * 16, base + offsets[f1]! * 16, base + offsets[f2]! * 16, base + offsets[f3]! * 16, ghAt, from, to);
-        }
-      }
-      for (; j < features.length; j++) {
-        const f = features[j]!;
-        for (let s = 0; s < count; s++) {
-          const base = histAt + segments[4 * s]! * slotSize * 8;
-          kernels.segment1(column(f), base + offsets[f]! * 16, ghAt, rowsAt + 4 * segments[4 * s + 1]!, rowsAt + 4 * segments[4 * s + 2]!);
-        }
-      }
-      for (let s = 0; s < count; s++) {
-        const small = histAt + segments[4 * s]! * slotSize * 8;
-        const big = histAt + (segments[4 * s]! ^ 1) * slotSize * 8;
-        const from = parentAt + segments[4 * s + 3]! * slotSize * 8;
-        for (let k = 0; k < spans.length; k += 2) {
-          const start = spans[k]! * 8;
-          kernels.subtract(big + start, from + start, small + start, big + spans[k + 1]! * 8);
-        }
-      }
+      wasmLevel(kernels, at.bins, n, layout, features, inMemory(rows), inMemory(gh), segments, count, hist, inMemory(hist), inMemory(parent));
       if (search) searchSlots(hist, 2 * count, layout, features, search, best);
     },
-
-    partition: serial.partition,
+    partition(lists, splits, count, mids) {
+      const rowsAt = inMemory(lists.rows);
+      const spareAt = inMemory(lists.spareRows);
+      for (let j = 0; j < count; j++) {
+        const start = splits[6 * j]!;
+        const end = splits[6 * j + 1]!;
+        fillGoesLeft(goesLeft, splits, j);
+        const mid = start + kernels.partition(rowsAt, spareAt, rowsAt + 4 * start, rowsAt + 4 * end, at.bins + splits[6 * j + 2]! * n, at.table);
+        lists.rows.set(lists.spareRows.subarray(start, start + end - mid), mid);
+        mids[j] = mid;
+      }
+    },
   };
-  return { scratch, work };
+  return { scratch, work, memory, kernels, at, matrix: inside };
 }
