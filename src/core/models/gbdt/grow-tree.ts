@@ -175,17 +175,18 @@ export function growTree(
 
   // The root reads every row in order (an inactive row adds g = h = 0); the root's segment lists
   // the active rows.
+  let m = 0;
   for (let i = 0; i < n; i++) {
     const on = active[i] === 1;
     gh[2 * i] = on ? q.g[i]! : 0;
     gh[2 * i + 1] = on ? q.h[i]! : 0;
+    rows[m] = i;
+    m += on ? 1 : 0;
   }
   let hist = take(scratch, 0, slotSize);
   hist.fill(0, 0, slotSize);
   let best = new Float64Array(4);
   work.buildRoot(features, gh, hist, params.maxDepth > 0 ? search : undefined, best);
-  let m = 0;
-  for (let i = 0; i < n; i++) if (active[i] === 1) rows[m++] = i;
 
   let open: Segment[] = [{ node: 0, start: 0, end: m }];
   for (let depth = 0; open.length > 0; depth++) {

@@ -23,9 +23,8 @@ export function baseMargin(y: Int32Array, weights: Float64Array | undefined, cla
   return Float64Array.from({ length: classes }, (_, c) => Math.log(p(c)));
 }
 
-/** Class probabilities from margins, as Float64 (n × classes). */
-export function probabilities(margins: Float64Array, n: number, classes: number): Float64Array {
-  const out = new Float64Array(n * classes);
+/** Class probabilities from margins, as Float64 (n × classes), into `out` when given. */
+export function probabilities(margins: Float64Array, n: number, classes: number, out: Float64Array = new Float64Array(n * classes)): Float64Array {
   if (classes === 2) {
     for (let i = 0; i < n; i++) {
       const p = 1 / (1 + Math.exp(-margins[i]!));
@@ -46,7 +45,7 @@ export function probabilities(margins: Float64Array, n: number, classes: number)
 }
 
 /**
- * Gradient and hessian of output k for every row, weighted, from the probabilities at the start of
+ * Gradient and hessian of output k for every row, weighted (returned: the largest |g| and h), from the probabilities at the start of
  * the round (as XGBoost: all of a round's trees see the same gradients). Softmax uses XGBoost's
  * hessian 2·p·(1 − p).
  */
@@ -58,15 +57,22 @@ export function gradients(
   k: number,
   g: Float64Array,
   h: Float64Array,
-): void {
+): { g: number; h: number } {
   const cls = classes === 2 ? 1 : k;
   const factor = classes === 2 ? 1 : 2;
+  let gMax = 0;
+  let hMax = 0;
   for (let i = 0; i < y.length; i++) {
     const p = proba[i * classes + cls]!;
     const w = weights ? weights[i]! : 1;
-    g[i] = (p - (y[i] === cls ? 1 : 0)) * w;
-    h[i] = Math.max(factor * p * (1 - p), EPS) * w;
+    const gi = (p - (y[i] === cls ? 1 : 0)) * w;
+    const hi = Math.max(factor * p * (1 - p), EPS) * w;
+    g[i] = gi;
+    h[i] = hi;
+    gMax = Math.max(gMax, Math.abs(gi));
+    hMax = Math.max(hMax, hi);
   }
+  return { g: gMax, h: hMax };
 }
 
 /** Weighted mean log loss. */

@@ -16,22 +16,44 @@ export interface Quantised {
 }
 
 export function quantise(g: Float64Array, h: Float64Array, out?: Quantised): Quantised {
+  return quantiseActive(g, h, { g: maxAbs(g), h: maxAbs(h) }, out).q;
+}
+
+/**
+ * `quantise` given the largest |g| and |h|, marking in `active` (when given) the rows that are
+ * `drawn` (all when not given) and whose quantised g or h is not 0: one pass for both.
+ */
+export function quantiseActive(
+  g: Float64Array,
+  h: Float64Array,
+  max: { g: number; h: number },
+  out?: Quantised,
+  active?: Uint8Array,
+  drawn?: () => boolean,
+): { q: Quantised } {
   const n = g.length;
   const gq = out?.g.length === n ? out.g : new Int32Array(n);
   const hq = out?.h.length === n ? out.h : new Int32Array(n);
-  const gUnit = unitFor(g);
-  const hUnit = unitFor(h);
+  const gUnit = unitFor(max.g);
+  const hUnit = unitFor(max.h);
   // Dividing by a power of two is exact, so only the final rounding loses information.
   for (let i = 0; i < n; i++) {
-    gq[i] = Math.floor(g[i]! / gUnit + 0.5);
-    hq[i] = Math.floor(h[i]! / hUnit + 0.5);
+    const a = Math.floor(g[i]! / gUnit + 0.5);
+    const b = Math.floor(h[i]! / hUnit + 0.5);
+    gq[i] = a;
+    hq[i] = b;
+    if (active) active[i] = (drawn ? drawn() : true) && (a !== 0 || b !== 0) ? 1 : 0;
   }
-  return { g: gq, h: hq, gUnit, hUnit };
+  return { q: { g: gq, h: hq, gUnit, hUnit } };
 }
 
-function unitFor(values: Float64Array): number {
+function maxAbs(values: Float64Array): number {
   let max = 0;
   for (let i = 0; i < values.length; i++) max = Math.max(max, Math.abs(values[i]!));
+  return max;
+}
+
+function unitFor(max: number): number {
   const scale = max > 0 && Number.isFinite(max) ? 2 ** Math.ceil(Math.log2(max)) : 1;
   return scale / 2 ** FIXED_POINT_BITS;
 }

@@ -105,7 +105,9 @@ class Search {
   boundary(f: number, b: number, gl: number, hl: number, gm: number, hm: number): void {
     const { units, G, H } = this;
     const { lambda, minChildWeight } = this.params;
-    for (let side = 0; side < 2; side++) {
+    // With an empty missing bin both sides are the same split, and the second cannot beat the first.
+    const sides = gm === 0 && hm === 0 ? 1 : 2;
+    for (let side = 0; side < sides; side++) {
       // side 0: missing left; side 1: missing right. Sums stay integers until here.
       const gL = (side === 0 ? gl + gm : gl) * units.g;
       const hL = (side === 0 ? hl + hm : hl) * units.h;

@@ -3,7 +3,7 @@ import { createRandom, sampleIndices, type Random } from '../random.ts';
 import { cpuGrower, type GrowerFactory } from './grower.ts';
 import { baseMargin, gradients, logLoss, outputsFor, probabilities } from './objective.ts';
 import { addTree } from './predict.ts';
-import { quantise, type Quantised } from './quantise.ts';
+import { quantiseActive, type Quantised } from './quantise.ts';
 import { DEFAULT_GBDT_PARAMS, type GbdtModel, type GbdtParams, type Tree } from './types.ts';
 
 export interface LabelledMatrix {
@@ -66,31 +66,28 @@ export async function trainGbdt(options: TrainGbdtOptions): Promise<GbdtModel> {
   const grower = await (options.grower ?? cpuGrower)(matrix, params);
   try {
     // Probabilities after each round serve both its loss and the next round's gradients.
-    let proba = probabilities(margins, n, K);
+    const proba = probabilities(margins, n, K);
+    const validProba = validation ? new Float64Array(validation.matrix.rows * K) : undefined;
+    const drawn = params.subsample < 1 ? () => random.next() < params.subsample : undefined;
     for (let round = 0; round < params.rounds; round++) {
       signal?.throwIfAborted();
       for (let k = 0; k < outputs; k++) {
-        gradients(proba, y, weights, K, k, g, h);
-        q = quantise(g, h, q);
+        const max = gradients(proba, y, weights, K, k, g, h);
         // A row whose quantised g and h are both 0 adds nothing to any histogram: skipping it changes
         // no sum, and late rounds have many such confidently classified rows.
-        const sampling = params.subsample < 1;
-        for (let i = 0; i < n; i++) {
-          const drawn = sampling ? random.next() < params.subsample : true;
-          active[i] = drawn && (q.g[i] !== 0 || q.h[i] !== 0) ? 1 : 0;
-        }
+        q = quantiseActive(g, h, max, q, active, drawn).q;
         const features = chooseFeatures(matrix.features, params.colsampleByTree, random);
         const tree = await grower.grow(q, active, features, nodeOfRow);
         for (let i = 0; i < n; i++) margins[i * outputs + k]! += tree.value[nodeOfRow[i]!]!;
         if (validation && validMargins) addTree(tree, validation.matrix, validMargins, outputs, k);
         trees.push(tree);
       }
-      proba = probabilities(margins, n, K);
+      probabilities(margins, n, K, proba);
       const trainLoss = logLoss(proba, y, weights, K);
       history.train.push(trainLoss);
       let validationLoss: number | undefined;
       if (validation && validMargins) {
-        validationLoss = logLoss(probabilities(validMargins, validation.matrix.rows, K), validation.y, validation.weights, K);
+        validationLoss = logLoss(probabilities(validMargins, validation.matrix.rows, K, validProba), validation.y, validation.weights, K);
         history.validation.push(validationLoss);
         if (validationLoss < bestLoss) {
           bestLoss = validationLoss;
