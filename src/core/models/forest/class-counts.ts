@@ -57,6 +57,8 @@ export class CpuClassCounts implements ClassCountSource {
   private readonly rows: Int32Array;
   private readonly spill: Int32Array;
   private readonly hist: Int32Array;
+  /** Cells of one histogram in `hist` (a batch's histograms lie one after another). */
+  private readonly slot: number;
   private draws: Int32Array = new Int32Array(0);
   private start = new Int32Array(1);
   private end = new Int32Array(1);
@@ -75,13 +77,19 @@ export class CpuClassCounts implements ClassCountSource {
     this.spill = new Int32Array(matrix.rows);
     let maxBins = 0;
     for (let f = 0; f < matrix.features; f++) maxBins = Math.max(maxBins, matrix.binCounts[f]!);
-    this.hist = new Int32Array(maxBins * this.K1);
+    this.slot = maxBins * this.K1;
+    this.hist = new Int32Array(BATCH * this.slot);
   }
 
   beginTree(draws: Int32Array): void {
     this.draws = draws;
+    const rows = this.rows;
     let count = 0;
-    for (let i = 0; i < draws.length; i++) if (draws[i]! > 0) this.rows[count++] = i;
+    // Branch-free: about a third of the rows are out of bag, at random.
+    for (let i = 0; i < draws.length; i++) {
+      rows[count] = i;
+      count += (0 - draws[i]!) >>> 31;
+    }
     this.used = count;
     this.start[0] = 0;
     this.end[0] = count;
@@ -108,24 +116,50 @@ export class CpuClassCounts implements ClassCountSource {
   }
 
   histograms(requests: HistogramRequests, visit: HistogramVisitor): void {
-    const { matrix, hist, K1 } = this;
-    for (let r = 0; r < requests.count; r++) {
+    const { matrix, hist, K1, slot } = this;
+    for (let r = 0; r < requests.count; ) {
       const j = requests.node[r]!;
-      if (!this.holds(j)) continue;
-      const f = requests.feature[r]!;
-      const miss = matrix.binCounts[f]! - 1;
-      const range = addClassCounts(matrix, this.y, this.draws, this.rows, this.start[j]!, this.end[j]!, f, K1, hist);
-      const lo = range >> 16;
-      const hi = (range & 0xffff) - 1;
-      visit(r, { hist, offset: 0, lo, hi, miss });
-      if (hi >= 0) hist.fill(0, lo * K1, (hi + 1) * K1);
-      hist.fill(0, miss * K1, (miss + 1) * K1);
+      let e = r + 1;
+      while (e < requests.count && requests.node[e] === j && e - r < BATCH) e++;
+      if (!this.holds(j)) {
+        r = e;
+        continue;
+      }
+      const start = this.start[j]!;
+      const end = this.end[j]!;
+      if (e - r === 1 || end - start < BATCH_MIN_ROWS) {
+        for (; r < e; r++) {
+          const f = requests.feature[r]!;
+          const miss = matrix.binCounts[f]! - 1;
+          const range = addClassCounts(matrix, this.y, this.draws, this.rows, start, end, f, K1, hist);
+          const lo = range >> 16;
+          const hi = (range & 0xffff) - 1;
+          visit(r, { hist, offset: 0, lo, hi, miss });
+          if (hi >= 0) hist.fill(0, lo * K1, (hi + 1) * K1);
+          hist.fill(0, miss * K1, (miss + 1) * K1);
+        }
+        continue;
+      }
+      addBatchClassCounts(matrix, this.y, this.draws, this.rows, start, end, requests.feature, r, e, K1, hist, slot);
+      for (let s = 0; r < e; r++, s++) {
+        const miss = matrix.binCounts[requests.feature[r]!]! - 1;
+        const offset = s * slot;
+        let lo = 0;
+        while (lo < miss && hist[offset + lo * K1 + K1 - 1] === 0) lo++;
+        let hi = miss - 1;
+        while (hi >= lo && hist[offset + hi * K1 + K1 - 1] === 0) hi--;
+        if (hi < 0) lo = miss;
+        visit(r, { hist, offset, lo, hi, miss });
+        if (hi >= 0) hist.fill(0, offset + lo * K1, offset + (hi + 1) * K1);
+        hist.fill(0, offset + miss * K1, offset + (miss + 1) * K1);
+      }
     }
   }
 
   partition(splits: LevelSplits): void {
     const { matrix, rows, spill } = this;
     const n = matrix.rows;
+    const bins = matrix.bins;
     if (this.nextStart.length < splits.nextNodes) {
       this.nextStart = new Int32Array(Math.max(splits.nextNodes, this.nextStart.length * 2));
       this.nextEnd = new Int32Array(this.nextStart.length);
@@ -139,15 +173,20 @@ export class CpuClassCounts implements ClassCountSource {
       const end = this.end[j]!;
       const miss = matrix.binCounts[f]! - 1;
       const bin = splits.bin[j]!;
-      const missLeft = splits.defaultLeft[j] === 1;
+      const missLeft = splits.defaultLeft[j]! & 1;
       const col = f * n;
       let l = start;
       let r = 0;
+      // Branch-free (which way a row goes is a coin toss to the branch predictor): each row is
+      // written to both lists and only one of them moves on. bin < miss, so b ≤ bin is a real bin.
       for (let k = start; k < end; k++) {
         const i = rows[k]!;
-        const b = matrix.bins[col + i]!;
-        if (b === miss ? missLeft : b <= bin) rows[l++] = i;
-        else spill[r++] = i;
+        const b = bins[col + i]!;
+        const left = (((bin - b) >>> 31) ^ 1) | (missLeft & (((b ^ miss) - 1) >>> 31));
+        rows[l] = i;
+        spill[r] = i;
+        l += left;
+        r += left ^ 1;
       }
       rows.set(spill.subarray(0, r), l);
       const left = splits.leftNext[j]!;
@@ -201,4 +240,88 @@ export function addClassCounts(
     }
   }
   return hi < 0 ? 0 : lo * 65536 + hi + 1;
+}
+
+/** Features of one node whose histograms one pass over its rows builds (their cells are independent, so the adds overlap). */
+const BATCH = 8;
+/** Below this many rows a node's histograms are built one feature at a time (clearing by occupied range is cheaper). */
+const BATCH_MIN_ROWS = 64;
+
+/**
+ * As `addClassCounts` for features[from … to) of one node in one pass over its rows: feature s of
+ * the batch adds to `hist` from s · slot. Occupied ranges are left to the caller.
+ */
+function addBatchClassCounts(
+  matrix: FeatureMatrix,
+  y: Int32Array,
+  draws: Int32Array,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  features: Int32Array,
+  from: number,
+  to: number,
+  K1: number,
+  hist: Int32Array,
+  slot: number,
+): void {
+  const bins = matrix.bins;
+  const n = matrix.rows;
+  const K = K1 - 1;
+  let s = 0;
+  let r = from;
+  for (; r + 3 < to; r += 4, s += 4) {
+    const c0 = features[r]! * n;
+    const c1 = features[r + 1]! * n;
+    const c2 = features[r + 2]! * n;
+    const c3 = features[r + 3]! * n;
+    const o0 = s * slot;
+    const o1 = o0 + slot;
+    const o2 = o1 + slot;
+    const o3 = o2 + slot;
+    for (let k = start; k < end; k++) {
+      const i = rows[k]!;
+      const c = y[i]!;
+      const d = draws[i]!;
+      const a0 = o0 + bins[c0 + i]! * K1;
+      const a1 = o1 + bins[c1 + i]! * K1;
+      const a2 = o2 + bins[c2 + i]! * K1;
+      const a3 = o3 + bins[c3 + i]! * K1;
+      hist[a0 + c]! += d;
+      hist[a0 + K]!++;
+      hist[a1 + c]! += d;
+      hist[a1 + K]!++;
+      hist[a2 + c]! += d;
+      hist[a2 + K]!++;
+      hist[a3 + c]! += d;
+      hist[a3 + K]!++;
+    }
+  }
+  for (; r + 1 < to; r += 2, s += 2) {
+    const c0 = features[r]! * n;
+    const c1 = features[r + 1]! * n;
+    const o0 = s * slot;
+    const o1 = o0 + slot;
+    for (let k = start; k < end; k++) {
+      const i = rows[k]!;
+      const c = y[i]!;
+      const d = draws[i]!;
+      const a0 = o0 + bins[c0 + i]! * K1;
+      const a1 = o1 + bins[c1 + i]! * K1;
+      hist[a0 + c]! += d;
+      hist[a0 + K]!++;
+      hist[a1 + c]! += d;
+      hist[a1 + K]!++;
+    }
+  }
+  if (r < to) {
+    const c0 = features[r]! * n;
+    const o0 = s * slot;
+    for (let k = start; k < end; k++) {
+      const i = rows[k]!;
+      const a0 = o0 + bins[c0 + i]! * K1;
+      hist[a0 + y[i]!]! += draws[i]!;
+      hist[a0 + K]!++;
+    }
+  }
 }
