@@ -7,6 +7,7 @@ import { predictModelWith, trainModel } from '../core/models/train-model.ts';
 import { GpuUnavailableError } from '../gpu/device.ts';
 import { gpuEngines, type GpuEngines } from '../gpu/engine.ts';
 import { UsageError, type ParsedArgs } from './args.ts';
+import { parallelForestGrower } from '../workers/forest-pool.node.ts';
 import { parallelCpuGrower } from '../workers/histogram-pool.node.ts';
 import { nodeGpu } from './node-gpu.ts';
 import { proxy, startDataWorker } from './node-worker.ts';
@@ -21,10 +22,10 @@ export const TRAIN_HELP = `workbench train --train A.csv --test B.csv --label CO
   --rounds N         boosting rounds, gbdt (100)   --lr X      learning rate, gbdt (0.1)
   --trees N          trees, rf (100)               --depth N   tree depth (gbdt 6, rf 16)
   --bins N           bins per feature (256)        --seed N    random seed (0)
-  --device cpu|gpu   where the model trains (cpu: gbdt on every core). gpu: WebGPU through Dawn, on the
-                     system's Vulkan driver or, when there is none, Chromium's SwiftShader; gbdt and
-                     rf train and predict there, logistic fits there and finishes in f64 on the cpu.
-                     Both devices give the same predictions.`;
+  --device cpu|gpu   where the model trains (cpu: gbdt and rf on every core). gpu: WebGPU through
+                     Dawn, on the system's Vulkan driver or, when there is none, Chromium's
+                     SwiftShader; gbdt and rf train and predict there, logistic fits there and
+                     finishes in f64 on the cpu. Both devices give the same predictions.`;
 
 const int = (args: ParsedArgs, name: string, fallback: number, min: number, max: number): number => {
   const raw = args.flags.get(name);
@@ -55,9 +56,10 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const forestParams = model === 'rf' ? { trees: int(args, 'trees', 100, 1, 100_000), maxDepth: int(args, 'depth', 16, 1, 64), seed } : undefined;
   const bins = int(args, 'bins', 256, 2, 256);
 
-  // Boosting on the CPU grows trees on every core: the helper threads start while the data loads.
+  // Trees on the CPU grow on every core: the helper threads start while the data loads.
   const pool = model === 'gbdt' && device === 'cpu' ? parallelCpuGrower() : undefined;
-  const starting = pool?.start();
+  const forestPool = model === 'rf' && device === 'cpu' ? parallelForestGrower() : undefined;
+  const starting = Promise.all([pool?.start(), forestPool?.start()]);
   const [train, test] = await loadBoth(trainPath, testPath);
   await starting;
   for (const [table, file] of [[train, trainPath], [test, testPath]] as const) {
@@ -67,7 +69,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   try {
     const progress = progressLine('training');
     const fitted = await trainModel(train, {
-      engines: gpu?.engines ?? (pool && { grower: pool }),
+      engines: gpu?.engines ?? { grower: pool, forestGrower: forestPool },
       model,
       label,
       maxBins: bins,
@@ -122,7 +124,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     return 0;
   } finally {
     gpu?.dispose();
-    await pool?.close();
+    await Promise.all([pool?.close(), forestPool?.close()]);
   }
 }
 

@@ -1,6 +1,7 @@
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { classificationMetrics } from '../core/metrics/classification-metrics.ts';
 import { encodeLabels } from '../core/models/labels.ts';
+import type { ForestGrowerFactory } from '../core/models/forest/forest-grower.ts';
 import type { GrowerFactory } from '../core/models/gbdt/grower.ts';
 import { predictModel, predictModelWith, trainModel, type TrainedModel, type TrainEngines, type TrainProgress } from '../core/models/train-model.ts';
 import type { GpuEngines } from '../gpu/engine.ts';
@@ -15,6 +16,8 @@ export interface TrainPlatform {
   gpu?: () => GPU | undefined;
   /** The CPU tree grower on several threads (histogram pool), when this host can run one. */
   cpuGrower?: () => GrowerFactory;
+  /** The random forest's CPU grower on several threads (forest pool), when this host can run one. */
+  forestGrower?: () => ForestGrowerFactory;
 }
 
 interface StoredModel {
@@ -130,8 +133,8 @@ export class TrainApi {
     log: ProgressLog,
     signal: AbortSignal,
   ): Promise<{ trained: TrainedModel; notice: string | null; engines?: TrainEngines }> {
-    // CPU runs grow boosting trees on every core the host gives (the same trees as one thread).
-    const cpu: TrainEngines | undefined = this.platform.cpuGrower ? { grower: this.platform.cpuGrower() } : undefined;
+    // CPU runs grow trees on every core the host gives (the same trees as one thread).
+    const cpu: TrainEngines = { grower: this.platform.cpuGrower?.(), forestGrower: this.platform.forestGrower?.() };
     const run = (engines: TrainEngines | undefined = cpu) => {
       log.reset();
       return trainModel(train, {

@@ -1,10 +1,15 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tableToIPC } from 'apache-arrow';
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TrainApi } from '../../src/workers/train-api.ts';
+import { loadPath } from '../unit/helpers.ts';
 import { EXAMPLE_ROWS, launchChromium, openApp, rows, serveBuild } from './helpers.ts';
+
+const EXAMPLE = new URL('../../public/datasets/example-logs.csv', import.meta.url).pathname;
 
 let server: PreviewServer;
 let browser: Browser;
@@ -90,6 +95,21 @@ describe('training in the app', { timeout: 300_000 }, () => {
     expect(await page.getByTestId('train-per-class').locator('tbody tr').count()).toBe(3);
     await page.getByTestId('train-history').locator('.main-svg').first().waitFor({ timeout: 30_000 });
     await page.getByTestId('train-result').screenshot({ path: join(tmpdir(), 'workbench-train-result.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('grows a random forest on every core in the train worker, the same forest as one thread in Node', async () => {
+    const { page, errors } = await openApp(browser, url);
+    await page.getByTestId('train-panel').waitFor({ timeout: 30_000 });
+    await settings(page, { model: 'rf', trees: '20', rfDepth: '8', device: 'cpu' });
+    const result = await train(page);
+    const cores = await page.evaluate(() => Math.min(8, navigator.hardwareConcurrency || 1));
+    expect(result.device).toBe(cores > 1 ? `cpu ×${cores}` : 'cpu');
+    const { table } = await loadPath(EXAMPLE);
+    const one = await new TrainApi().train(tableToIPC(table, 'stream'), { model: 'rf', label: 'label', device: 'cpu', validationShare: 0.2, seed: 0, params: { trees: 20, maxDepth: 8 } });
+    expect(one.device).toBe('cpu');
+    expect([result.accuracy, result.logLoss]).toEqual([one.metrics.accuracy, one.metrics.log_loss]);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DATASETS, fixture } from './helpers.ts';
@@ -46,6 +46,8 @@ describe('npx workbench train', () => {
     expect(r.stdout).toMatch(/^trained rf on 8,000 rows/);
     const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
     expect(metrics.model).toBe('rf');
+    const threads = Math.min(8, availableParallelism());
+    expect(metrics.device).toBe(threads > 1 ? `cpu ×${threads}` : 'cpu');
     expect(metrics.params).toEqual({ trees: 20, depth: 16, bins: 256, seed: 2 });
     expect(metrics.classes).toEqual(['benign', 'malicious', 'suspicious']);
     expect(metrics.test.accuracy).toBeGreaterThan(0.95);

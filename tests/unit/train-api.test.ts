@@ -1,6 +1,7 @@
 import { tableToIPC, type Table } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { encodeLabels } from '../../src/core/models/labels.ts';
+import { parallelForestGrower } from '../../src/workers/forest-pool.node.ts';
 import { stratifiedSplit } from '../../src/workers/stratified-split.ts';
 import { takeRows } from '../../src/workers/take-rows.ts';
 import { TrainApi, type TrainRequest, type TrainUpdate } from '../../src/workers/train-api.ts';
@@ -66,6 +67,30 @@ describe('the train worker API (in-thread)', () => {
     }, flag);
     await expect(run).rejects.toMatchObject({ name: 'CancelledError' });
     expect(seen).toBeLessThan(10);
+  });
+
+  it('grows a forest on the forest pool (two threads), the same as on one; stops at the next tree once the cancel flag is set', async () => {
+    const { table } = await loadPath(EXAMPLE);
+    const pool = parallelForestGrower({ threads: 2 });
+    try {
+      const api = new TrainApi({ forestGrower: () => pool });
+      const rf = { ...gbdt(), model: 'rf', params: { trees: 8, maxDepth: 8 } } as const;
+      const two = await api.train(ipc(table), rf);
+      const one = await new TrainApi().train(ipc(table), rf);
+      expect([two.device, one.device]).toEqual(['cpu ×2', 'cpu']);
+      expect(two.history).toEqual(one.history);
+      expect(two.metrics).toEqual(one.metrics);
+      const flag = new Int32Array(new SharedArrayBuffer(4));
+      let seen = 0;
+      const run = api.train(ipc(table), { ...rf, params: { trees: 500, maxDepth: 8 } }, (u) => {
+        seen = u.done;
+        if (u.done >= 3) Atomics.store(flag, 0, 1);
+      }, flag);
+      await expect(run).rejects.toMatchObject({ name: 'CancelledError' });
+      expect(seen).toBeLessThan(20);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('falls back to the CPU with a notice when the GPU is asked for a model it does not train, or is missing', async () => {

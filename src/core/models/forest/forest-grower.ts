@@ -12,6 +12,11 @@ export interface ForestGrower {
   readonly device: string;
   /** One tree: row i drawn `draws[i]` times (0: out of bag); node features drawn from `treeSeed`. */
   grow(draws: Int32Array, treeSeed: number): ForestTree | Promise<ForestTree>;
+  /**
+   * Trees it grows at once (threads: src/workers/forest-pool.ts): `trainForest` keeps this many
+   * `grow` calls in flight and takes their trees in order. 1 when absent.
+   */
+  readonly concurrency?: number;
   /** Frees what the grower holds (device buffers). */
   dispose(): void;
 }

@@ -40,21 +40,35 @@ export async function trainForest(options: TrainForestOptions): Promise<ForestMo
   const validation = options.validation;
   const validSum = validation ? new Float64Array(validation.matrix.rows * K) : undefined;
   const grower = await (options.grower ?? cpuForestGrower)({ matrix, y, classes: K, classWeight }, grow);
+  const zeroWeight = classWeight.some((w) => w === 0);
+  const window = Math.max(1, Math.floor(grower.concurrency ?? 1));
+  const growing: Promise<ForestTree>[] = [];
+  const take = async (): Promise<void> => {
+    const tree = await growing.shift()!;
+    trees.push(tree);
+    const validationLoss = validation && validSum ? addToValidation(tree, validation, validSum, K, trees.length) : undefined;
+    options.onProgress?.({ tree: trees.length, trees: params.trees, validationLoss });
+  };
   try {
+    // Draws come from the one generator in tree order; a grower with threads grows several trees
+    // at once, and their trees are taken (validation loss, progress) in the same order.
     for (let t = 0; t < params.trees; t++) {
       signal?.throwIfAborted();
       // A fresh array per tree: a grower may still hold the last one (a GPU upload in flight).
       const draws = new Int32Array(n);
-      if (params.bootstrap) for (let d = 0; d < n; d++) draws[random.int(n)]!++;
+      if (params.bootstrap) random.drawCounts(draws);
       else draws.fill(1);
       // Rows of a class weighted 0 leave the tree (they would count as rows with no weight).
-      for (let i = 0; i < n; i++) if (classWeight[y[i]!] === 0) draws[i] = 0;
+      if (zeroWeight) for (let i = 0; i < n; i++) if (classWeight[y[i]!] === 0) draws[i] = 0;
       const treeSeed = Math.floor(random.next() * 4294967296);
-      const tree = await grower.grow(draws, treeSeed);
-      trees.push(tree);
-      const validationLoss = validation && validSum ? addToValidation(tree, validation, validSum, K, trees.length) : undefined;
-      options.onProgress?.({ tree: t + 1, trees: params.trees, validationLoss });
+      const tree = Promise.resolve(grower.grow(draws, treeSeed));
+      // Handled now, read in turn: a later tree that fails while an earlier one is awaited is not
+      // an unhandled rejection, and trees still growing when a run stops are dropped unread.
+      tree.catch(() => undefined);
+      growing.push(tree);
+      if (growing.length >= window) await take();
     }
+    for (; growing.length > 0; await take()) signal?.throwIfAborted();
   } finally {
     grower.dispose();
   }
