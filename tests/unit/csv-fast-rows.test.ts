@@ -71,4 +71,29 @@ describe('the fast path for plain rows reads exactly what the general tokenizer 
     expect(t0.table.getChild('b')!.get(4999)).toBe(4999 / 4);
     expect(t0.table.getChild('c')!.get(4998)).toBe('k3');
   });
+
+  it('runs of repeated text, CR-only and CRLF line ends, and rows cut by every chunk size agree', async () => {
+    const rows = Array.from({ length: 4000 }, (_, r) => `${r % 13},${r % 50 < 30 ? 'tcp' : r % 7 === 0 ? 'NA' : 'udp'},${(r / 8).toFixed(3)},${r % 400 < 200 ? 'normal.' : 'smurf.'}`);
+    for (const eol of ['\r', '\r\n', '\n']) {
+      const text = ['a,b,c,d', ...rows].join(eol);
+      const slow = await read(text, false);
+      for (const chunk of [61, 997, 1 << 16]) {
+        const fast = await readCsv('t.csv', stream(text, chunk), {}, () => {}, text.length, { fastRows: true });
+        expect(fast.table.numRows).toBe(4000);
+        expect(columns(fast.table)).toEqual(columns(slow.table));
+        expect(fast.rowIssues).toEqual(slow.rowIssues);
+        if (eol === '\n' && chunk > 61) expect(fast.fastRows).toBeGreaterThan(2500);
+      }
+    }
+  });
+
+  it('a value after a skipped row is not taken for missing (the skipped row left a null mark behind)', async () => {
+    const rows = ['a,b,c', '1,,x', ...Array.from({ length: 1500 }, (_, r) => `${r},${r},y`), '5,,z,extra', '6,7,w', '8,9,v'];
+    const text = rows.join('\n') + '\n';
+    const fast = await read(text, true);
+    const slow = await read(text, false);
+    expect([...fast.table.getChild('b')!].slice(-3)).toEqual([1499, 7, 9]);
+    expect(columns(fast.table)).toEqual(columns(slow.table));
+    expect(fast.rowIssues).toEqual(slow.rowIssues);
+  });
 });

@@ -36,23 +36,31 @@ export class TableSink implements RowSink {
     if (width !== undefined) this.setWidth(width);
   }
 
-  /** The fast path for a plain row at b[i…]: where the next row starts, or -1 for the general path. */
-  fastRow(b: Uint8Array, i: number, n: number): number {
+  /** Rows the last fastRow call read (each is one line). */
+  fastParsed = 0;
+
+  /**
+   * The fast path for plain rows from b[i…], each ending before `end` (just past a line break):
+   * where the first row it did not take starts (i when none); fastParsed says how many it took.
+   */
+  fastRow(b: Uint8Array, i: number, end: number): number {
     const fast = this.fast;
-    if (fast === null) return -1;
-    this.fastTried++;
-    const next = fast.parse(b, i, n);
-    if (next >= 0) {
-      this.rows++;
-      this.fastRows++;
-      return next;
-    }
+    this.fastParsed = 0;
+    if (fast === null) return i;
+    const next = fast.parseRows(b, i, end);
+    const rows = fast.parsed;
+    this.fastParsed = rows;
+    this.rows += rows;
+    this.fastRows += rows;
+    this.fastTried += rows;
+    if (next === end) return next;
     // Rows the fast path keeps giving back (many blanks, quotes): stop trying.
+    this.fastTried++;
     if (++this.fastFailed * 4 > this.fastTried && this.fastTried > 2000) {
       fast.sync();
       this.fast = null;
     }
-    return -1;
+    return next;
   }
 
   /** Column lengths are final (call after the last row). */

@@ -22,8 +22,13 @@ export const FLAG_BAD_QUOTE = 4;
 export interface RowSink {
   /** A complete row: fields [starts[i], ends[i]) of bytes, count fields, starting on 1-based line. */
   row(bytes: Uint8Array, starts: Int32Array, ends: Int32Array, flags: Uint8Array, count: number, line: number): void;
-  /** Optionally parses a whole plain row at bytes[i…] itself: where the next row starts, or -1. */
-  fastRow?(bytes: Uint8Array, i: number, n: number): number;
+  /**
+   * Optionally parses whole plain rows from bytes[i…] itself, each ending before `end` (just past
+   * a line break): where the first row it did not take starts (i when none).
+   */
+  fastRow?(bytes: Uint8Array, i: number, end: number): number;
+  /** Rows (lines) the last fastRow call took. */
+  fastParsed?: number;
 }
 
 export class CsvTokenizer {
@@ -43,6 +48,8 @@ export class CsvTokenizer {
   private rowLine = 1;
   /** A CR ended the last row; a following LF belongs to it. */
   private afterCR = false;
+  /** Just past the last line break (LF or CR) in the buffer: rows before it are complete. */
+  private safeEnd = 0;
   private readonly delim: number;
   private readonly sink: RowSink;
   private readonly fastRow: boolean;
@@ -62,7 +69,16 @@ export class CsvTokenizer {
   push(chunk: Uint8Array): void {
     this.compact(chunk.length);
     this.buf.set(chunk, this.len);
+    const from = this.len;
     this.len += chunk.length;
+    const b = this.buf;
+    for (let i = this.len - 1; i >= from; i--) {
+      const c = b[i];
+      if (c === 0x0a || c === 0x0d) {
+        this.safeEnd = i + 1;
+        break;
+      }
+    }
     this.scan();
   }
 
@@ -95,12 +111,12 @@ export class CsvTokenizer {
             continue;
           }
         }
-        if (this.count === 0 && this.fastRow) {
-          const next = this.sink.fastRow!(b, i, n);
-          if (next >= 0) {
+        if (this.count === 0 && this.fastRow && i < this.safeEnd) {
+          const next = this.sink.fastRow!(b, i, this.safeEnd);
+          if (next > i) {
             i = next;
             this.rowStart = i;
-            this.line++;
+            this.line += this.sink.fastParsed!;
             this.rowLine = this.line;
             continue;
           }
@@ -212,6 +228,7 @@ export class CsvTokenizer {
       }
       this.fieldStart -= shift;
       this.pos -= shift;
+      this.safeEnd = Math.max(0, this.safeEnd - shift);
       this.len = keep;
       this.rowStart = 0;
     }
