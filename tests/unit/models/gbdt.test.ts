@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { FeatureMatrix } from '../../../src/core/models/binning/types.ts';
+import { logLoss, probabilities, probabilitiesAndLoss } from '../../../src/core/models/gbdt/objective.ts';
+import { scratchMath } from '../../../src/core/models/gbdt/objective-math.ts';
 import { leafOf, predictProba } from '../../../src/core/models/gbdt/predict.ts';
+import { createRandom } from '../../../src/core/models/random.ts';
 import { trainGbdt } from '../../../src/core/models/gbdt/train-gbdt.ts';
 import { accuracy, binned, syntheticTable } from './synthetic.ts';
 
@@ -108,5 +111,29 @@ describe('gradient-boosted trees', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(trainGbdt({ train: { matrix, y: train.y }, classes, binning, signal: controller.signal })).rejects.toThrow();
+  });
+});
+
+describe('boosting objective with the fast exp / log1p', () => {
+  it('gives the probabilities and log loss of the Math.exp / Math.log reference, on either kernel set with the same bits, at extreme margins too', () => {
+    const random = createRandom(8);
+    for (const classes of [2, 4]) {
+      const n = 501;
+      const outputs = classes === 2 ? 1 : classes;
+      const margins = Float64Array.from({ length: n * outputs }, (_, i) => (i % 97 === 0 ? (i % 2 ? 800 : -800) : (random.next() - 0.5) * 30));
+      const y = Int32Array.from({ length: n }, () => Math.floor(random.next() * classes));
+      const weights = Float64Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : 1 + random.next()));
+      const reference = probabilities(margins, n, classes);
+      const expected = logLoss(reference, y, weights, classes);
+      const results = [true, false].map((wasm) => {
+        const proba = new Float64Array(n * classes);
+        const loss = probabilitiesAndLoss(margins, n, classes, y, weights, proba, scratchMath(n * classes, wasm));
+        return { proba, loss };
+      });
+      expect(results[0]!.loss).toBe(results[1]!.loss);
+      expect(results[0]!.proba).toEqual(results[1]!.proba);
+      expect(Math.abs(results[0]!.loss - expected) / expected).toBeLessThan(1e-12);
+      results[0]!.proba.forEach((p, i) => expect(Math.abs(p - reference[i]!)).toBeLessThan(1e-14));
+    }
   });
 });

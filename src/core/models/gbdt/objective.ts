@@ -1,3 +1,5 @@
+import type { ScratchMath } from './objective-math.ts';
+
 /**
  * The two objectives: binary logistic (one output, the margin of class 1) and multi-class softmax
  * (one output per class). Margins are row-major: row i, output k at `margins[i * outputs + k]`.
@@ -83,6 +85,72 @@ export function logLoss(proba: Float64Array, y: Int32Array, weights: Float64Arra
     const w = weights ? weights[i]! : 1;
     const p = Math.min(1 - CLIP, Math.max(CLIP, proba[i * classes + y[i]!]!));
     sum -= w * Math.log(p);
+    total += w;
+  }
+  return total > 0 ? sum / total : 0;
+}
+
+/** The log loss of one row is clipped as `logLoss` clips probabilities to [1e−15, 1 − 1e−15]. */
+const LOSS_MAX = -Math.log(CLIP);
+const LOSS_MIN = -Math.log1p(-CLIP);
+
+/**
+ * `probabilities` into `proba` and the weighted mean log loss, with `math`'s exp and log1p
+ * (math.values: room for n × classes values). Binary, stably for any margin m: a = exp(−|m|) ≤ 1,
+ * p = 1 / (1 + a) (m ≥ 0) or a / (1 + a), and a row's loss is softplus(∓m) = max(∓m, 0) + log1p(a)
+ * (the kernel's log1p is for values in [0, 1]). Softmax: e_k = exp(m_k − max), p_k = e_k / S,
+ * loss = log S + max − m_y.
+ */
+export function probabilitiesAndLoss(
+  margins: Float64Array,
+  n: number,
+  classes: number,
+  y: Int32Array,
+  weights: Float64Array | undefined,
+  proba: Float64Array,
+  math: ScratchMath,
+): number {
+  const e = math.values;
+  let sum = 0;
+  let total = 0;
+  if (classes === 2) {
+    for (let i = 0; i < n; i++) e[i] = -Math.abs(margins[i]!);
+    math.exp(0, n);
+    for (let i = 0; i < n; i++) {
+      const a = e[i]!;
+      const p = margins[i]! >= 0 ? 1 / (1 + a) : a / (1 + a);
+      proba[2 * i] = 1 - p;
+      proba[2 * i + 1] = p;
+    }
+    math.log1p(0, n);
+    for (let i = 0; i < n; i++) {
+      const w = weights ? weights[i]! : 1;
+      const m = margins[i]!;
+      const loss = Math.max(y[i] === 1 ? -m : m, 0) + e[i]!;
+      sum += w * Math.min(LOSS_MAX, Math.max(LOSS_MIN, loss));
+      total += w;
+    }
+    return total > 0 ? sum / total : 0;
+  }
+  for (let i = 0; i < n; i++) {
+    const row = i * classes;
+    let max = -Infinity;
+    for (let k = 0; k < classes; k++) max = Math.max(max, margins[row + k]!);
+    for (let k = 0; k < classes; k++) e[row + k] = margins[row + k]! - max;
+  }
+  math.exp(0, n * classes);
+  for (let i = 0; i < n; i++) {
+    const row = i * classes;
+    let s = 0;
+    let max = -Infinity;
+    for (let k = 0; k < classes; k++) {
+      s += e[row + k]!;
+      max = Math.max(max, margins[row + k]!);
+    }
+    for (let k = 0; k < classes; k++) proba[row + k] = e[row + k]! / s;
+    const w = weights ? weights[i]! : 1;
+    const loss = Math.log(s) + max - margins[row + y[i]!]!;
+    sum += w * Math.min(LOSS_MAX, Math.max(LOSS_MIN, loss));
     total += w;
   }
   return total > 0 ? sum / total : 0;

@@ -1,7 +1,8 @@
 import type { FeatureMatrix, FittedBinning } from '../binning/types.ts';
 import { createRandom, sampleIndices, type Random } from '../random.ts';
 import { cpuGrower, type GrowerFactory } from './grower.ts';
-import { baseMargin, gradients, logLoss, outputsFor, probabilities } from './objective.ts';
+import { baseMargin, gradients, outputsFor, probabilitiesAndLoss } from './objective.ts';
+import { scratchMath } from './objective-math.ts';
 import { addTree } from './predict.ts';
 import { quantiseActive, type Quantised } from './quantise.ts';
 import { DEFAULT_GBDT_PARAMS, type GbdtModel, type GbdtParams, type Tree } from './types.ts';
@@ -66,8 +67,12 @@ export async function trainGbdt(options: TrainGbdtOptions): Promise<GbdtModel> {
   const grower = await (options.grower ?? cpuGrower)(matrix, params);
   try {
     // Probabilities after each round serve both its loss and the next round's gradients.
-    const proba = probabilities(margins, n, K);
-    const validProba = validation ? new Float64Array(validation.matrix.rows * K) : undefined;
+    const proba = new Float64Array(n * K);
+    const math = scratchMath(n * K);
+    probabilitiesAndLoss(margins, n, K, y, weights, proba, math);
+    const validRows = validation?.matrix.rows ?? 0;
+    const validProba = new Float64Array(validRows * K);
+    const validMath = validation ? scratchMath(validRows * K) : undefined;
     const drawn = params.subsample < 1 ? () => random.next() < params.subsample : undefined;
     for (let round = 0; round < params.rounds; round++) {
       signal?.throwIfAborted();
@@ -82,12 +87,11 @@ export async function trainGbdt(options: TrainGbdtOptions): Promise<GbdtModel> {
         if (validation && validMargins) addTree(tree, validation.matrix, validMargins, outputs, k);
         trees.push(tree);
       }
-      probabilities(margins, n, K, proba);
-      const trainLoss = logLoss(proba, y, weights, K);
+      const trainLoss = probabilitiesAndLoss(margins, n, K, y, weights, proba, math);
       history.train.push(trainLoss);
       let validationLoss: number | undefined;
-      if (validation && validMargins) {
-        validationLoss = logLoss(probabilities(validMargins, validation.matrix.rows, K, validProba), validation.y, validation.weights, K);
+      if (validation && validMargins && validMath) {
+        validationLoss = probabilitiesAndLoss(validMargins, validRows, K, validation.y, validation.weights, validProba, validMath);
         history.validation.push(validationLoss);
         if (validationLoss < bestLoss) {
           bestLoss = validationLoss;

@@ -1,6 +1,6 @@
 import { BLOCK, type DesignColumn } from './design-matrix.ts';
 import { jsVectors, type VectorSpace } from './lbfgs.ts';
-import { EXP_SHIFT_WASM, EXP_WASM, expInPlace, LOG1P_WASM, log1pInPlace } from './wasm-math.ts';
+import { EXP_SHIFT_WASM, EXP_WASM, expInPlace, LOG1P_WASM, log1pInPlace } from '../wasm-math.ts';
 import { AXPY4_WASM, AXPY_WASM, DOT4_WASM, DOT_WASM, ROW_MAX_WASM, ROW_SUM_WASM, SCALE_ROWS_WASM, SPARSE_AXPY_WASM, SPARSE_DOT_WASM } from './fit-wasm.ts';
 import { wasmModule } from '../wasm-module.ts';
 

@@ -1,4 +1,4 @@
-import { I32, op, V128, type WasmFunction } from '../wasm-module.ts';
+import { I32, op, V128, type WasmFunction } from './wasm-module.ts';
 
 /*
  * exp (for x ≤ 0) and log1p (for x ≥ 0), in place over f64 arrays, with the same bits in
