@@ -48,12 +48,17 @@ export function histogramHelper(reply: (message: HelperReply) => void): (data: u
       const histAt = c[CONTROL.HIST_AT]!;
       const hist = new Float64Array(wasm.memory.buffer, histAt);
       const kernels = wasm.kernels;
-      if (op === OP.WASM_ROOT) wasmRoot(kernels, c[CONTROL.BINS_AT]!, rows, layout.offsets, features, c[CONTROL.GH_AT]!, histAt);
-      else {
-        const segments = view<Int32Array>(CONTROL.SEGMENTS);
-        wasmLevel(kernels, c[CONTROL.BINS_AT]!, rows, layout, features, c[CONTROL.ROWS_AT]!, c[CONTROL.GH_AT]!, segments, c[CONTROL.SEGMENT_COUNT]!, hist, histAt, c[CONTROL.PARENT_AT]!);
+      const all = view<Int32Array>(CONTROL.FEATURES).subarray(0, c[CONTROL.FEATURE_COUNT]!);
+      const items = c[CONTROL.ITEMS]!;
+      for (let chunk = Atomics.add(c, CONTROL.NEXT_ITEM, 1); chunk < items; chunk = Atomics.add(c, CONTROL.NEXT_ITEM, 1)) {
+        const part = all.subarray(4 * chunk, 4 * chunk + 4);
+        if (op === OP.WASM_ROOT) wasmRoot(kernels, c[CONTROL.BINS_AT]!, rows, layout.offsets, part, c[CONTROL.GH_AT]!, histAt);
+        else {
+          const segments = view<Int32Array>(CONTROL.SEGMENTS);
+          wasmLevel(kernels, c[CONTROL.BINS_AT]!, rows, layout, part, c[CONTROL.ROWS_AT]!, c[CONTROL.GH_AT]!, segments, c[CONTROL.SEGMENT_COUNT]!, hist, histAt, c[CONTROL.PARENT_AT]!);
+        }
+        search(hist, layout, part, chunk);
       }
-      search(hist, layout, features);
       return;
     }
     const matrix = { rows, bins: view<Uint8Array>(CONTROL.BINS) };
@@ -64,17 +69,17 @@ export function histogramHelper(reply: (message: HelperReply) => void): (data: u
       const segments = view<Int32Array>(CONTROL.SEGMENTS);
       buildLevelHistograms(matrix, layout, features, view<Int32Array>(CONTROL.ROW_LIST), gh, segments, c[CONTROL.SEGMENT_COUNT]!, hist, view<Float64Array>(CONTROL.PARENT));
     } else throw new Error(`histogram helper: unknown job ${op}`);
-    search(hist, layout, features);
+    search(hist, layout, features, index);
   }
 
-  /** The job's split search over this thread's features, when it asks for one. */
-  function search(hist: Float64Array, layout: HistogramLayout, features: Int32Array): void {
+  /** The job's split search over these features, when it asks for one, into candidate run `run` (this thread's, or a chunk's). */
+  function search(hist: Float64Array, layout: HistogramLayout, features: Int32Array, run: number): void {
     const c = control!;
     const slots = c[CONTROL.SEARCH_SLOTS]!;
     if (slots === 0) return;
     const p = view<Float64Array>(CONTROL.SEARCH_PARAMS);
     const params = { binCounts: view<Int32Array>(CONTROL.BIN_COUNTS), units: { g: p[0]!, h: p[1]! }, params: { lambda: p[2]!, minChildWeight: p[3]!, gamma: p[4]! } };
-    searchSlots(hist, slots, layout, features, params, view<Float64Array>(CONTROL.CANDIDATES).subarray(4 * slots * index, 4 * slots * (index + 1)));
+    searchSlots(hist, slots, layout, features, params, view<Float64Array>(CONTROL.CANDIDATES).subarray(4 * slots * run, 4 * slots * (run + 1)));
   }
 
   function waitForJobs(): void {

@@ -46,6 +46,14 @@ export const CONTROL = {
   PARENT_AT: 27,
   ROWS_AT: 28,
   /**
+   * WebAssembly jobs hand out their features in chunks of four, first come first served: ITEMS
+   * chunks of the first FEATURE_COUNT entries of the feature list, NEXT_ITEM the next unclaimed one
+   * (Atomics.add). A chunk's split search writes its candidates at chunk · 4 · slots.
+   */
+  ITEMS: 29,
+  NEXT_ITEM: 30,
+  FEATURE_COUNT: 31,
+  /**
    * Thread t takes items [BOUNDS + t] … [BOUNDS + t + 1] of the job (t = 0: the caller): features of
    * the job's feature list, or pieces of a partition job.
    */

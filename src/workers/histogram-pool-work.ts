@@ -69,12 +69,15 @@ export class PooledLevelWork implements LevelWork {
     const { matrix, layout, pool, wasm } = this;
     const shared = this.shareFeatures(features);
     if (wasm) {
-      const fields = { ...this.common(), ...this.searchFields(search, 1), ...this.wasmFields(gh, hist) };
-      pool.run(OP.WASM_ROOT, fields, this.bounds, (from, to) => {
-        wasmRoot(wasm.kernels, wasm.at.bins, matrix.rows, layout.offsets, shared.subarray(from, to), gh.byteOffset, hist.byteOffset);
-        if (search) searchSlots(hist, 1, layout, shared.subarray(from, to), search, this.candidates);
-      });
-      if (search) this.mergeCandidates(1, best);
+      const chunks = chunkCount(shared);
+      const fields = { ...this.common(), ...this.searchFields(search, 1, chunks), ...this.wasmFields(gh, hist, shared, chunks) };
+      pool.run(OP.WASM_ROOT, fields, this.bounds, () =>
+        this.eachChunk(shared, chunks, (part, chunk) => {
+          wasmRoot(wasm.kernels, wasm.at.bins, matrix.rows, layout.offsets, part, gh.byteOffset, hist.byteOffset);
+          if (search) searchSlots(hist, 1, layout, part, search, this.candidates.subarray(4 * chunk));
+        }),
+      );
+      if (search) this.mergeCandidates(1, best, chunks);
       return;
     }
     const fields = { ...this.common(), ...this.searchFields(search, 1), GH: pool.idOf(gh), HIST: pool.idOf(hist) };
@@ -104,12 +107,16 @@ export class PooledLevelWork implements LevelWork {
     const segs = (this.segments = this.grow('i32', this.segments, 4 * count));
     segs.set(segments.subarray(0, 4 * count));
     if (wasm) {
-      const fields = { ...this.common(), ...this.searchFields(search, 2 * count), ...this.wasmFields(gh, hist), PARENT_AT: parent.byteOffset, ROWS_AT: rows.byteOffset };
-      pool.run(OP.WASM_LEVEL, { ...fields, SEGMENTS: pool.idOf(segs), SEGMENT_COUNT: count }, this.bounds, (from, to) => {
-        wasmLevel(wasm.kernels, wasm.at.bins, matrix.rows, layout, shared.subarray(from, to), rows.byteOffset, gh.byteOffset, segs, count, hist, hist.byteOffset, parent.byteOffset);
-        if (search) searchSlots(hist, 2 * count, layout, shared.subarray(from, to), search, this.candidates);
-      });
-      if (search) this.mergeCandidates(2 * count, best);
+      const chunks = chunkCount(shared);
+      const slots = 2 * count;
+      const fields = { ...this.common(), ...this.searchFields(search, slots, chunks), ...this.wasmFields(gh, hist, shared, chunks), PARENT_AT: parent.byteOffset, ROWS_AT: rows.byteOffset };
+      pool.run(OP.WASM_LEVEL, { ...fields, SEGMENTS: pool.idOf(segs), SEGMENT_COUNT: count }, this.bounds, () =>
+        this.eachChunk(shared, chunks, (part, chunk) => {
+          wasmLevel(wasm.kernels, wasm.at.bins, matrix.rows, layout, part, rows.byteOffset, gh.byteOffset, segs, count, hist, hist.byteOffset, parent.byteOffset);
+          if (search) searchSlots(hist, slots, layout, part, search, this.candidates.subarray(4 * slots * chunk));
+        }),
+      );
+      if (search) this.mergeCandidates(slots, best, chunks);
       return;
     }
     const fields = { ...this.common(), ...this.searchFields(search, 2 * count), ROW_LIST: pool.idOf(rows), GH: pool.idOf(gh), HIST: pool.idOf(hist) };
@@ -120,27 +127,38 @@ export class PooledLevelWork implements LevelWork {
     if (search) this.mergeCandidates(2 * count, best);
   }
 
-  /** The shared WebAssembly memory and where a job's arrays lie in it (each must: the kernels address nothing else). */
-  private wasmFields(gh: Float64Array, hist: Float64Array) {
+  /**
+   * The shared WebAssembly memory and where a job's arrays lie in it (each must: the kernels address
+   * nothing else), and its features' chunks, handed out from 0.
+   */
+  private wasmFields(gh: Float64Array, hist: Float64Array, features: Int32Array, chunks: number) {
     const { memoryId, at } = this.wasm!;
     if (this.pool.idOf(gh) !== memoryId || this.pool.idOf(hist) !== memoryId) throw new Error('histogram pool: an array outside the shared WebAssembly memory');
-    return { MEMORY: memoryId, BINS_AT: at.bins, GH_AT: gh.byteOffset, HIST_AT: hist.byteOffset };
+    return { MEMORY: memoryId, BINS_AT: at.bins, GH_AT: gh.byteOffset, HIST_AT: hist.byteOffset, ITEMS: chunks, NEXT_ITEM: 0, FEATURE_COUNT: features.length };
   }
 
-  /** Shares a search's parameters; thread t writes its candidates for `slots` slots at t · 4 · slots. */
-  private searchFields(search: SplitSearch | undefined, slots: number) {
+  /**
+   * This thread's part of a chunked job: chunks of four features, claimed one at a time until none
+   * is left. A thread whose chunks cost more (more bins to search and subtract) simply takes fewer.
+   */
+  private eachChunk(features: Int32Array, chunks: number, work: (part: Int32Array, chunk: number) => void): void {
+    for (let chunk = this.pool.claim(); chunk < chunks; chunk = this.pool.claim()) work(features.subarray(4 * chunk, 4 * chunk + 4), chunk);
+  }
+
+  /** Shares a search's parameters; run r (a thread's, or a chunk's) writes its candidates for `slots` slots at r · 4 · slots. */
+  private searchFields(search: SplitSearch | undefined, slots: number, runs = this.pool.threads) {
     if (!search) return { SEARCH_SLOTS: 0 };
     this.searchParams.set([search.units.g, search.units.h, search.params.lambda, search.params.minChildWeight, search.params.gamma]);
-    this.candidates = this.grow('f64', this.candidates, this.pool.threads * 4 * slots);
+    this.candidates = this.grow('f64', this.candidates, runs * 4 * slots);
     return { SEARCH_SLOTS: slots, SEARCH_PARAMS: this.pool.idOf(this.searchParams), BIN_COUNTS: this.pool.idOf(this.binCounts), CANDIDATES: this.pool.idOf(this.candidates) };
   }
 
   /** Each slot's best over the threads' runs of features, in order: a later run wins only with a strictly greater gain. */
-  private mergeCandidates(slots: number, best: Float64Array): void {
+  private mergeCandidates(slots: number, best: Float64Array, runs = this.pool.threads): void {
     const c = this.candidates;
     for (let slot = 0; slot < slots; slot++) {
       let from = 4 * slot;
-      for (let t = 1; t < this.pool.threads; t++) {
+      for (let t = 1; t < runs; t++) {
         const at = 4 * (t * slots + slot);
         if (c[at]! > c[from]!) from = at;
       }
@@ -225,6 +243,11 @@ export class PooledLevelWork implements LevelWork {
     this.owned.push(this.pool.idOf(fresh));
     return fresh;
   }
+}
+
+/** Chunks of four features in a list. */
+function chunkCount(features: Int32Array): number {
+  return Math.ceil(features.length / 4);
 }
 
 /** Joins partitioned pieces, in order, into each split's [left rows][right rows]; mids[j] = where the right rows start. */

@@ -150,6 +150,11 @@ export class HistogramPool {
     if (Atomics.load(c, CONTROL.FAILED) !== 0) throw new Error(`histogram pool: ${readError(this.errors)}`);
   }
 
+  /** The next unclaimed item of the running job (CONTROL.NEXT_ITEM), for any thread. */
+  claim(): number {
+    return Atomics.add(this.control, CONTROL.NEXT_ITEM, 1);
+  }
+
   /** Stops the helpers and ends their threads. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -41,6 +41,17 @@ describe('quantile binning', () => {
     for (let i = 0; i < m.rows; i++) for (const j of [i + 1, i + 2]) if (j < m.rows && values[i]! < values[j]!) expect(m.bins[i]).toBeLessThanOrEqual(m.bins[j]!);
   });
 
+  it('few distinct values: a cut half-way between each pair of neighbours, −0 and 0 one value, found without sorting all values', () => {
+    const base = [-3.5, -0, 0, 2, 1e300, 7, 0.1, 0.2];
+    const v = Float64Array.from({ length: 5000 }, (_, i) => base[(i * 7919) % base.length]!);
+    expect(Array.from(quantileCuts(v.slice(), 7))).toEqual([-1.75, 0.05, 0.15000000000000002, 1.1, 4.5, 5e299]);
+    // One more distinct value than real bins: evenly spaced ranks instead, from the sorted values.
+    const many = Float64Array.from({ length: 800 }, (_, i) => i % 8);
+    const cuts = quantileCuts(many, 7);
+    expect(cuts.length).toBeLessThanOrEqual(6);
+    expect(Array.from(many.slice(0, 3))).toEqual([0, 0, 0]);
+  });
+
   it('a small maxBins caps the real bins at maxBins − 1', () => {
     const v = Float64Array.from({ length: 100 }, (_, i) => i);
     const cuts = quantileCuts(v, 7);

@@ -1,20 +1,23 @@
 /**
- * Cut points for at most `maxRealBins` bins of the finite values given (sorted in place), as
- * XGBoost's `hist`: with few distinct values every value gets its own bin (cuts half-way between
- * neighbours); otherwise cuts at evenly spaced ranks, each moved down to half-way between the
- * value at that rank and the next smaller distinct value, duplicates dropped. Unweighted.
+ * Cut points for at most `maxRealBins` bins of the finite values given (which it may sort in
+ * place), as XGBoost's `hist`: with few distinct values every value gets its own bin (cuts
+ * half-way between neighbours); otherwise cuts at evenly spaced ranks, each moved down to
+ * half-way between the value at that rank and the next smaller distinct value, duplicates
+ * dropped. Unweighted.
  */
 export function quantileCuts(values: Float64Array, maxRealBins: number): Float64Array {
   const n = values.length;
   if (n === 0 || maxRealBins < 2) return new Float64Array(0);
-  values.sort();
-  let distinct = 1;
-  for (let i = 1; i < n && distinct <= maxRealBins; i++) if (values[i] !== values[i - 1]) distinct++;
   const cuts: number[] = [];
-  if (distinct <= maxRealBins) {
-    for (let i = 1; i < n; i++) if (values[i] !== values[i - 1]) cuts.push(between(values[i - 1]!, values[i]!));
+  // Most columns of security logs have few distinct values (flags, counts, rates): their cuts need
+  // only those values sorted, not all n (sorting 200,000 values takes ~20 ms a column here).
+  const few = distinctUpTo(values, maxRealBins);
+  if (few) {
+    few.sort();
+    for (let i = 1; i < few.length; i++) cuts.push(between(few[i - 1]!, few[i]!));
     return Float64Array.from(cuts);
   }
+  values.sort();
   for (let j = 1; j < maxRealBins; j++) {
     const rank = Math.floor((j * n) / maxRealBins);
     const v = values[rank]!;
@@ -24,6 +27,33 @@ export function quantileCuts(values: Float64Array, maxRealBins: number): Float64
     if (cuts.length === 0 || cut > cuts[cuts.length - 1]!) cuts.push(cut);
   }
   return Float64Array.from(cuts);
+}
+
+/**
+ * The distinct values (−0 counted as 0), unsorted, when there are at most `limit` of them; else
+ * undefined, found as soon as one more turns up. An open-addressing set keyed on the value's bits.
+ */
+function distinctUpTo(values: Float64Array, limit: number): Float64Array | undefined {
+  const size = 2 ** Math.ceil(Math.log2(2 * limit + 2));
+  const mask = size - 1;
+  const keys = new Float64Array(size);
+  const used = new Uint8Array(size);
+  const word = new Float64Array(1);
+  const halves = new Uint32Array(word.buffer);
+  const found = new Float64Array(limit);
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]! === 0 ? 0 : values[i]!;
+    word[0] = v;
+    let slot = Math.imul(halves[0]! ^ Math.imul(halves[1]!, 0x9e3779b1), 0x85ebca6b) >>> 0;
+    for (slot = (slot ^ (slot >>> 15)) & mask; used[slot] === 1; slot = (slot + 1) & mask) if (keys[slot] === v) break;
+    if (used[slot] === 1) continue;
+    if (count === limit) return undefined;
+    used[slot] = 1;
+    keys[slot] = v;
+    found[count++] = v;
+  }
+  return found.subarray(0, count);
 }
 
 /** The bin of a finite value: the number of cuts ≤ v (binary search). */

@@ -110,35 +110,63 @@ export function probabilitiesAndLoss(
   proba: Float64Array,
   math: ScratchMath,
 ): number {
+  // Each loop is a function of its own: V8 optimises a loop inside a longer function on the stack,
+  // then throws that code away at the first statement after it that had not run yet (hundreds of
+  // times in a training, each costing more than the loop).
   const e = math.values;
+  if (classes === 2) {
+    negatedAbs(margins, n, e);
+    math.exp(0, n);
+    sigmoids(margins, n, e, proba);
+    math.log1p(0, n);
+    return binaryLoss(margins, n, e, y, weights);
+  }
+  shiftedByRowMax(margins, n, classes, e);
+  math.exp(0, n * classes);
+  return softmaxAndLoss(margins, n, classes, e, y, weights, proba);
+}
+
+function negatedAbs(margins: Float64Array, n: number, e: Float64Array): void {
+  for (let i = 0; i < n; i++) e[i] = -Math.abs(margins[i]!);
+}
+
+/** p from a = exp(−|m|): 1 / (1 + a) for m ≥ 0, a / (1 + a) below. */
+function sigmoids(margins: Float64Array, n: number, e: Float64Array, proba: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    const a = e[i]!;
+    const p = margins[i]! >= 0 ? 1 / (1 + a) : a / (1 + a);
+    proba[2 * i] = 1 - p;
+    proba[2 * i + 1] = p;
+  }
+}
+
+/** The weighted mean of softplus(∓m) = max(∓m, 0) + log1p(exp(−|m|)), log1p(…) being in `l`. */
+function binaryLoss(margins: Float64Array, n: number, l: Float64Array, y: Int32Array, weights: Float64Array | undefined): number {
   let sum = 0;
   let total = 0;
-  if (classes === 2) {
-    for (let i = 0; i < n; i++) e[i] = -Math.abs(margins[i]!);
-    math.exp(0, n);
-    for (let i = 0; i < n; i++) {
-      const a = e[i]!;
-      const p = margins[i]! >= 0 ? 1 / (1 + a) : a / (1 + a);
-      proba[2 * i] = 1 - p;
-      proba[2 * i + 1] = p;
-    }
-    math.log1p(0, n);
-    for (let i = 0; i < n; i++) {
-      const w = weights ? weights[i]! : 1;
-      const m = margins[i]!;
-      const loss = Math.max(y[i] === 1 ? -m : m, 0) + e[i]!;
-      sum += w * Math.min(LOSS_MAX, Math.max(LOSS_MIN, loss));
-      total += w;
-    }
-    return total > 0 ? sum / total : 0;
+  for (let i = 0; i < n; i++) {
+    const w = weights ? weights[i]! : 1;
+    const m = margins[i]!;
+    const loss = Math.max(y[i] === 1 ? 0 - m : m, 0) + l[i]!;
+    sum += w * Math.min(LOSS_MAX, Math.max(LOSS_MIN, loss));
+    total += w;
   }
+  return total > 0 ? sum / total : 0;
+}
+
+function shiftedByRowMax(margins: Float64Array, n: number, classes: number, e: Float64Array): void {
   for (let i = 0; i < n; i++) {
     const row = i * classes;
     let max = -Infinity;
     for (let k = 0; k < classes; k++) max = Math.max(max, margins[row + k]!);
     for (let k = 0; k < classes; k++) e[row + k] = margins[row + k]! - max;
   }
-  math.exp(0, n * classes);
+}
+
+/** Softmax from e_k = exp(m_k − max) into `proba`, and the weighted mean of log S + max − m_y. */
+function softmaxAndLoss(margins: Float64Array, n: number, classes: number, e: Float64Array, y: Int32Array, weights: Float64Array | undefined, proba: Float64Array): number {
+  let sum = 0;
+  let total = 0;
   for (let i = 0; i < n; i++) {
     const row = i * classes;
     let s = 0;
