@@ -175,14 +175,7 @@ export function growTree(
 
   // The root reads every row in order (an inactive row adds g = h = 0); the root's segment lists
   // the active rows.
-  let m = 0;
-  for (let i = 0; i < n; i++) {
-    const on = active[i] === 1;
-    gh[2 * i] = on ? q.g[i]! : 0;
-    gh[2 * i + 1] = on ? q.h[i]! : 0;
-    rows[m] = i;
-    m += on ? 1 : 0;
-  }
+  const m = rootRows(q, active, gh, rows);
   let hist = take(scratch, 0, slotSize);
   hist.fill(0, 0, slotSize);
   let best = new Float64Array(4);
@@ -198,7 +191,7 @@ export function growTree(
           ? { gain: best[4 * slot]!, feature: best[4 * slot + 1]!, bin: best[4 * slot + 2]!, defaultLeft: best[4 * slot + 3] === 1 }
           : undefined;
       if (!setNode(tree, node, total, split, units, params)) {
-        for (let k = start; k < end; k++) nodeOfRow[rows[k]!] = node;
+        setLeaf(nodeOfRow, rows, start, end, node);
         return;
       }
       splitting.push(slot);
@@ -233,6 +226,23 @@ export function growTree(
   }
   if (m < n) for (let i = 0; i < n; i++) if (active[i] !== 1) nodeOfRow[i] = leafOf(matrix, tree, i);
   return tree;
+}
+
+/** Each row's g and h (0 for an inactive row) side by side in `gh`; the active rows listed in `rows`. Returns their count. */
+function rootRows(q: Quantised, active: Uint8Array, gh: Float64Array, rows: Int32Array): number {
+  let m = 0;
+  for (let i = 0; i < active.length; i++) {
+    const on = active[i] === 1;
+    gh[2 * i] = on ? q.g[i]! : 0;
+    gh[2 * i + 1] = on ? q.h[i]! : 0;
+    rows[m] = i;
+    m += on ? 1 : 0;
+  }
+  return m;
+}
+
+function setLeaf(nodeOfRow: Int32Array, rows: Int32Array, start: number, end: number, node: number): void {
+  for (let k = start; k < end; k++) nodeOfRow[rows[k]!] = node;
 }
 
 /**
