@@ -8,7 +8,6 @@ import { GpuUnavailableError } from '../gpu/device.ts';
 import { gpuEngines, type GpuEngines } from '../gpu/engine.ts';
 import { UsageError, type ParsedArgs } from './args.ts';
 import { parallelForestGrower } from '../workers/forest-pool.node.ts';
-import { parallelCpuGrower } from '../workers/histogram-pool.node.ts';
 import { nodeGpu } from './node-gpu.ts';
 import { proxy, startDataWorker } from './node-worker.ts';
 import { progressLine } from './progress-line.ts';
@@ -22,10 +21,11 @@ export const TRAIN_HELP = `workbench train --train A.csv --test B.csv --label CO
   --rounds N         boosting rounds, gbdt (100)   --lr X      learning rate, gbdt (0.1)
   --trees N          trees, rf (100)               --depth N   tree depth (gbdt 6, rf 16)
   --bins N           bins per feature (256)        --seed N    random seed (0)
-  --device cpu|gpu   where the model trains (cpu: gbdt and rf on every core). gpu: WebGPU through
-                     Dawn, on the system's Vulkan driver or, when there is none, Chromium's
-                     SwiftShader; gbdt and rf train and predict there, logistic fits there and
-                     finishes in f64 on the cpu. Both devices give the same predictions.`;
+  --device cpu|gpu   where the model trains. cpu: rf on every core, gbdt on one thread
+                     (WebAssembly SIMD). gpu: WebGPU through Dawn, on the system's Vulkan driver
+                     or, when there is none, Chromium's SwiftShader; gbdt and rf train and
+                     predict there, logistic fits there and finishes in f64 on the cpu. Both
+                     devices give the same predictions.`;
 
 const int = (args: ParsedArgs, name: string, fallback: number, min: number, max: number): number => {
   const raw = args.flags.get(name);
@@ -56,10 +56,10 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const forestParams = model === 'rf' ? { trees: int(args, 'trees', 100, 1, 100_000), maxDepth: int(args, 'depth', 16, 1, 64), seed } : undefined;
   const bins = int(args, 'bins', 256, 2, 256);
 
-  // Trees on the CPU grow on every core: the helper threads start while the data loads.
-  const pool = model === 'gbdt' && device === 'cpu' ? parallelCpuGrower() : undefined;
+  // Forests grow on every core: the helper threads start while the data loads. Boosting runs on one
+  // thread with its WebAssembly loops, which measured as fast as two (docs/decisions.md, CPU threads).
   const forestPool = model === 'rf' && device === 'cpu' ? parallelForestGrower() : undefined;
-  const starting = Promise.all([pool?.start(), forestPool?.start()]);
+  const starting = forestPool?.start();
   const [train, test] = await loadBoth(trainPath, testPath);
   await starting;
   for (const [table, file] of [[train, trainPath], [test, testPath]] as const) {
@@ -69,7 +69,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   try {
     const progress = progressLine('training');
     const fitted = await trainModel(train, {
-      engines: gpu?.engines ?? { grower: pool, forestGrower: forestPool },
+      engines: gpu?.engines ?? { forestGrower: forestPool },
       model,
       label,
       maxBins: bins,
@@ -124,7 +124,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     return 0;
   } finally {
     gpu?.dispose();
-    await Promise.all([pool?.close(), forestPool?.close()]);
+    await forestPool?.close();
   }
 }
 
