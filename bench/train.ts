@@ -217,7 +217,7 @@ const count = (k: keyof typeof tally, ok: boolean | null) => {
   if (ok) tally[k][0]!++;
 };
 
-console.log(`\nTraining: 100 rounds / 100 trees, depth 6, 256 bins, lr 0.1; ours: rf on every core (cpu ×N), gbdt and logistic one thread, device per row; fit = the CLI's fit_seconds (binning and training, cold: one process per fit); peers: cpu, 2 threads, 1 fit each${kddSubsample}`);
+console.log(`\nTraining: 100 rounds / 100 trees, depth 6, 256 bins, lr 0.1; ours: rf and multi-class gbdt rounds on every core (cpu ×N), binary gbdt and logistic one thread, device per row; fit = the CLI's fit_seconds (binning and training, cold: one process per fit); peers: cpu, 2 threads, 1 fit each${kddSubsample}`);
 for (const s of sets) console.log(`  ${s.name}: ${s.note}`);
 console.log('goals: ours/peer fit ≤ 1.0 gbdt vs xgboost-hist, ≤ 0.5 rf vs sklearn-rf, ≤ 1.0 logistic vs sklearn-logistic; macro-F1 ≥ best peer − 0.01; ROC-AUC ≥ best peer − 0.005');
 console.log('min recall: the lowest per-class recall, ours/peer (the peer named on the row), and the class where ours is lowest; every class on the line below');

@@ -8,6 +8,7 @@ import { GpuUnavailableError } from '../gpu/device.ts';
 import { gpuEngines, type GpuEngines } from '../gpu/engine.ts';
 import { UsageError, type ParsedArgs } from './args.ts';
 import { parallelForestGrower } from '../workers/forest-pool.node.ts';
+import { parallelRoundGrower } from '../workers/round-pool.node.ts';
 import { nodeGpu } from './node-gpu.ts';
 import { proxy, startDataWorker } from './node-worker.ts';
 import { progressLine } from './progress-line.ts';
@@ -21,11 +22,11 @@ export const TRAIN_HELP = `workbench train --train A.csv --test B.csv --label CO
   --rounds N         boosting rounds, gbdt (100)   --lr X      learning rate, gbdt (0.1)
   --trees N          trees, rf (100)               --depth N   tree depth (gbdt 6, rf 16)
   --bins N           bins per feature (256)        --seed N    random seed (0)
-  --device cpu|gpu   where the model trains. cpu: rf on every core, gbdt on one thread
-                     (WebAssembly SIMD). gpu: WebGPU through Dawn, on the system's Vulkan driver
-                     or, when there is none, Chromium's SwiftShader; gbdt and rf train and
-                     predict there, logistic fits there and finishes in f64 on the cpu. Both
-                     devices give the same predictions.`;
+  --device cpu|gpu   where the model trains. cpu: rf, and gbdt's trees of a multi-class
+                     round, on every core (WebAssembly SIMD histograms). gpu: WebGPU through
+                     Dawn, on the system's Vulkan driver or, when there is none, Chromium's
+                     SwiftShader; gbdt and rf train and predict there, logistic fits there and
+                     finishes in f64 on the cpu. Both devices give the same predictions.`;
 
 const int = (args: ParsedArgs, name: string, fallback: number, min: number, max: number): number => {
   const raw = args.flags.get(name);
@@ -56,20 +57,23 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const forestParams = model === 'rf' ? { trees: int(args, 'trees', 100, 1, 100_000), maxDepth: int(args, 'depth', 16, 1, 64), seed } : undefined;
   const bins = int(args, 'bins', 256, 2, 256);
 
-  // Forests grow on every core: the helper threads start while the data loads. Boosting runs on one
-  // thread with its WebAssembly loops, which measured as fast as two (docs/decisions.md, CPU threads).
+  // Forests grow on every core, whole trees per thread; so do the trees of a softmax round (one per
+  // class). A binary round has one tree, whose histogram loops run on one thread (a feature-split
+  // pool measured no faster: docs/decisions.md, CPU threads). Helper threads start while the data loads.
   const forestPool = model === 'rf' && device === 'cpu' ? parallelForestGrower() : undefined;
-  const starting = forestPool?.start();
+  const roundPool = model === 'gbdt' && device === 'cpu' ? parallelRoundGrower() : undefined;
+  const starting = Promise.all([forestPool?.start(), roundPool?.start()]);
   const [train, test] = await loadBoth(trainPath, testPath);
   await starting;
   for (const [table, file] of [[train, trainPath], [test, testPath]] as const) {
     if (!table.getChild(label)) throw new UsageError(`${basename(file)}: no label column "${label}"`);
   }
+  const softmax = roundPool && encodeLabels(train.getChild(label)!).classes.length > 2 ? roundPool : undefined;
   const gpu = device === 'gpu' ? await openGpu(model) : undefined;
   try {
     const progress = progressLine('training');
     const fitted = await trainModel(train, {
-      engines: gpu?.engines ?? { forestGrower: forestPool },
+      engines: gpu?.engines ?? { forestGrower: forestPool, grower: softmax },
       model,
       label,
       maxBins: bins,
@@ -124,7 +128,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     return 0;
   } finally {
     gpu?.dispose();
-    await forestPool?.close();
+    await Promise.all([forestPool?.close(), roundPool?.close()]);
   }
 }
 

@@ -14,6 +14,11 @@ export interface TreeGrower {
   /** "cpu", or the GPU adapter's description. */
   readonly device: string;
   /**
+   * Trees it grows at once (default 1). Above 1, trainGbdt asks for all of a softmax round's trees
+   * (one per class, from the same gradients) before awaiting any, each with arrays of its own.
+   */
+  readonly concurrency?: number;
+  /**
    * One tree over the rows marked `active` (their g, h enter the histograms), restricted to
    * `features`; `nodeOfRow` comes back holding every row's leaf.
    */

@@ -54,17 +54,21 @@ export async function trainGbdt(options: TrainGbdtOptions): Promise<GbdtModel> {
   const validMargins = validation ? new Float64Array(validation.matrix.rows * outputs) : undefined;
   if (validation && validMargins) for (let i = 0; i < validation.matrix.rows; i++) validMargins.set(base, i * outputs);
 
-  const g = new Float64Array(n);
-  const h = new Float64Array(n);
-  const nodeOfRow = new Int32Array(n);
-  const active = new Uint8Array(n);
-  let q: Quantised | undefined;
   const trees: Tree[] = [];
   const history = { train: [] as number[], validation: [] as number[] };
   let bestRound = -1;
   let bestLoss = Infinity;
 
   const grower = await (options.grower ?? cpuGrower)(matrix, params);
+  // One set of per-row arrays, or one per class when the grower takes a round's trees at once.
+  const together = (grower.concurrency ?? 1) > 1 ? outputs : 1;
+  const work = Array.from({ length: together }, () => ({
+    g: new Float64Array(n),
+    h: new Float64Array(n),
+    active: new Uint8Array(n),
+    nodeOfRow: new Int32Array(n),
+    q: undefined as Quantised | undefined,
+  }));
   try {
     // Probabilities after each round serve both its loss and the next round's gradients.
     const proba = new Float64Array(n * K);
@@ -76,16 +80,25 @@ export async function trainGbdt(options: TrainGbdtOptions): Promise<GbdtModel> {
     const drawn = params.subsample < 1 ? () => random.next() < params.subsample : undefined;
     for (let round = 0; round < params.rounds; round++) {
       signal?.throwIfAborted();
-      for (let k = 0; k < outputs; k++) {
-        const max = gradients(proba, y, weights, K, k, g, h);
-        // A row whose quantised g and h are both 0 adds nothing to any histogram: skipping it changes
-        // no sum, and late rounds have many such confidently classified rows.
-        q = quantiseActive(g, h, max, q, active, drawn).q;
-        const features = chooseFeatures(matrix.features, params.colsampleByTree, random);
-        const tree = await grower.grow(q, active, features, nodeOfRow);
-        addLeafValues(margins, outputs, k, tree.value, nodeOfRow);
-        if (validation && validMargins) addTree(tree, validation.matrix, validMargins, outputs, k);
-        trees.push(tree);
+      // A round's trees all start from its first gradients (as XGBoost's), and growing draws no
+      // random numbers, so asking for them together gives the same trees as one by one.
+      for (let k = 0; k < outputs; k += together) {
+        const grown: (Tree | Promise<Tree>)[] = [];
+        for (let j = 0; j < together; j++) {
+          const w = work[j]!;
+          const max = gradients(proba, y, weights, K, k + j, w.g, w.h);
+          // A row whose quantised g and h are both 0 adds nothing to any histogram: skipping it
+          // changes no sum, and late rounds have many such confidently classified rows.
+          w.q = quantiseActive(w.g, w.h, max, w.q, w.active, drawn).q;
+          const features = chooseFeatures(matrix.features, params.colsampleByTree, random);
+          grown.push(grower.grow(w.q, w.active, features, w.nodeOfRow));
+        }
+        const ready = await Promise.all(grown);
+        ready.forEach((tree, j) => {
+          addLeafValues(margins, outputs, k + j, tree.value, work[j]!.nodeOfRow);
+          if (validation && validMargins) addTree(tree, validation.matrix, validMargins, outputs, k + j);
+          trees.push(tree);
+        });
       }
       const trainLoss = probabilitiesAndLoss(margins, n, K, y, weights, proba, math);
       history.train.push(trainLoss);

@@ -1,0 +1,10 @@
+import type { Quantised } from '../core/models/gbdt/quantise.ts';
+import type { GbdtParams, Tree } from '../core/models/gbdt/types.ts';
+
+/** To a boosting helper: the training's matrix (copied once), a tree to grow, or the end of the training. */
+export type RoundHelperMessage =
+  | { type: 'matrix'; rows: number; features: number; bins: Uint8Array; binCounts: Int32Array; params: GbdtParams }
+  | { type: 'tree'; q: Quantised; active: Uint8Array; features: Int32Array }
+  | { type: 'drop' };
+
+export type RoundHelperReply = { type: 'ready' } | { type: 'tree'; tree: Tree; nodeOfRow: Int32Array } | { type: 'error'; message: string };

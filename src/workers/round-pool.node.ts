@@ -1,0 +1,129 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { FeatureMatrix } from '../core/models/binning/types.ts';
+import { cpuGrower, type GrowerFactory, type TreeGrower } from '../core/models/gbdt/grower.ts';
+import type { Quantised } from '../core/models/gbdt/quantise.ts';
+import type { GbdtParams, Tree } from '../core/models/gbdt/types.ts';
+import type { RoundHelperMessage, RoundHelperReply } from './round-pool-protocol.ts';
+
+/** A GrowerFactory whose helper threads outlive one training (started on first use, or by `start`). */
+export interface RoundGrowerFactory extends GrowerFactory {
+  readonly threads: number;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Softmax boosting on several threads in Node: a round's trees (one per class, all from the round's
+ * gradients) grow at once, whole, one per thread, each with the one-thread grower (WebAssembly
+ * loops) on its own copy of the matrix. Tree j of a round goes to thread j mod `threads` (thread 0:
+ * the caller, after the helpers' trees are sent). Every tree is the one-thread grower's, so the
+ * model is the same bit for bit. Binary boosting has one tree a round: it runs on the caller alone.
+ */
+export function parallelRoundGrower(options: { threads?: number } = {}): RoundGrowerFactory {
+  const threads = Math.max(1, options.threads ?? Math.min(8, availableParallelism()));
+  let helpers: Promise<Helper[]> | undefined;
+  const start = (): Promise<Helper[]> => (helpers ??= Promise.all(Array.from({ length: threads - 1 }, () => Helper.spawn())));
+  const factory: GrowerFactory = async (matrix, params) => {
+    const local = await cpuGrower(matrix, params);
+    if (threads === 1) return local;
+    const started = await start();
+    return new RoundGrower(local, started, matrix, params);
+  };
+  return Object.assign(factory, {
+    threads,
+    start: async () => void (await start()),
+    close: async () => {
+      const running = helpers;
+      helpers = undefined;
+      await Promise.all((await running?.catch(() => []))?.map((h) => h.terminate()) ?? []);
+    },
+  });
+}
+
+class RoundGrower implements TreeGrower {
+  readonly device: string;
+  readonly concurrency: number;
+  private asked = 0;
+
+  constructor(
+    private readonly local: TreeGrower,
+    private readonly helpers: Helper[],
+    matrix: FeatureMatrix,
+    params: GbdtParams,
+  ) {
+    this.concurrency = helpers.length + 1;
+    this.device = `cpu ×${this.concurrency}`;
+    const { rows, features, bins, binCounts } = matrix;
+    for (const h of helpers) h.send({ type: 'matrix', rows, features, bins, binCounts, params });
+  }
+
+  grow(q: Quantised, active: Uint8Array, features: Int32Array, nodeOfRow: Int32Array): Promise<Tree> {
+    // A round asks for its trees in one synchronous run: count from 0 in each, so a round of one
+    // tree (binary) stays on the caller, with no copies to a helper.
+    if (this.asked === 0) queueMicrotask(() => (this.asked = 0));
+    const at = this.asked++ % this.concurrency;
+    // The caller's own tree waits for the run to end (the helpers' trees sent).
+    if (at === 0) return Promise.resolve().then(() => this.local.grow(q, active, features, nodeOfRow));
+    return this.helpers[at - 1]!.grow(q, active, features, nodeOfRow);
+  }
+
+  dispose(): void {
+    this.local.dispose();
+    for (const h of this.helpers) h.send({ type: 'drop' });
+  }
+}
+
+/** One helper thread: its trees are answered in the order asked. */
+class Helper {
+  private readonly waiting: { resolve: (reply: { tree: Tree; nodeOfRow: Int32Array }) => void; reject: (error: Error) => void }[] = [];
+  private failure: Error | undefined;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (reply: RoundHelperReply) => {
+      if (reply.type === 'error') return this.fail(new Error(`boosting helper: ${reply.message}`));
+      if (reply.type === 'tree') this.waiting.shift()?.resolve(reply);
+      if (this.waiting.length === 0) worker.unref();
+    });
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => this.fail(new Error(`boosting helper ended (exit code ${code})`)));
+  }
+
+  static spawn(): Promise<Helper> {
+    const entry = new URL('./round.node-worker.ts', import.meta.url).href;
+    const worker = new Worker(new URL('../../bin/ts-worker.mjs', import.meta.url), { workerData: { entry } });
+    return new Promise((resolve, reject) => {
+      worker.once('message', (reply: RoundHelperReply) => {
+        if (reply.type === 'ready') resolve(new Helper(worker));
+        else reject(new Error('boosting helper failed to start'));
+        // Ready (its listeners set, which may hold it): from now on it holds the process open
+        // only while it grows a tree.
+        worker.unref();
+      });
+      worker.once('error', reject);
+    });
+  }
+
+  send(message: RoundHelperMessage): void {
+    this.worker.postMessage(message);
+  }
+
+  async grow(q: Quantised, active: Uint8Array, features: Int32Array, nodeOfRow: Int32Array): Promise<Tree> {
+    if (this.failure) throw this.failure;
+    this.worker.ref();
+    const reply = new Promise<{ tree: Tree; nodeOfRow: Int32Array }>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    this.send({ type: 'tree', q, active, features });
+    const { tree, nodeOfRow: leaves } = await reply;
+    nodeOfRow.set(leaves);
+    return tree;
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const w of this.waiting.splice(0)) w.reject(this.failure);
+  }
+}
