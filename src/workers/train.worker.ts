@@ -5,6 +5,6 @@ import { TrainApi } from './train-api.ts';
 
 // Forests grow on several threads, which need shared memory: a cross-origin isolated page has it;
 // otherwise one thread. Boosting runs on one thread with its WebAssembly loops, which measured as
-// fast as the histogram pool (histogram-pool.browser.ts) on two (docs/decisions.md, CPU threads).
+// fast as the feature-split histogram pool on two (docs/decisions.md, CPU threads).
 const forestPool = globalThis.crossOriginIsolated ? parallelForestGrower() : undefined;
 expose(new TrainApi({ gpu: () => navigator.gpu, forestGrower: forestPool && (() => forestPool) }));

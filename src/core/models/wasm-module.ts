@@ -122,3 +122,23 @@ export function wasmModule(functions: WasmFunction[], pages = 1, shared = false)
   );
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...declared, ...exports, ...code]);
 }
+
+/**
+ * Compiles a module on first use and keeps it: the module, or null where the host has no
+ * WebAssembly (or not the SIMD the module uses) or refuses to compile it (a content security
+ * policy); callers then take their JS twins.
+ */
+export function compileOnce(bytes: () => Uint8Array<ArrayBuffer>): () => WebAssembly.Module | null {
+  let compiled: WebAssembly.Module | null | undefined;
+  return () => {
+    if (compiled !== undefined) return compiled;
+    compiled = null;
+    try {
+      const code = bytes();
+      if (typeof WebAssembly === 'object' && WebAssembly.validate(code)) compiled = new WebAssembly.Module(code);
+    } catch {
+      compiled = null;
+    }
+    return compiled;
+  };
+}

@@ -1,7 +1,7 @@
 import type { FeatureMatrix } from '../binning/types.ts';
-import { I32, op, V128, wasmModule, type WasmFunction } from '../wasm-module.ts';
+import { compileOnce, I32, op, V128, wasmModule, type WasmFunction } from '../wasm-module.ts';
 import { fillGoesLeft, searchSlots, type GrowScratch, type LevelWork } from './grow-tree.ts';
-import { cellSpans, type HistogramLayout } from './histogram.ts';
+import { cellSpans, zeroBuiltSlots, type HistogramLayout } from './histogram.ts';
 
 /*
  * The histogram loops of histogram.ts in WebAssembly SIMD: a bin's two cells (g, h) are one 128-bit
@@ -112,26 +112,14 @@ export interface HistogramKernels {
   partition(rows: number, spare: number, k: number, end: number, column: number, table: number): number;
 }
 
-const compiled = new Map<boolean, WebAssembly.Module | null>();
-
-/** The compiled kernels (for a shared memory or not), or null where this host has no WebAssembly SIMD or refuses to compile. */
-function kernelModule(shared: boolean): WebAssembly.Module | null {
-  let module = compiled.get(shared);
-  if (module !== undefined) return module;
-  module = null;
-  try {
-    const bytes = wasmModule([rootKernel('root4', 4), rootKernel('root1', 1), segmentKernel('segment4', 4), segmentKernel('segment1', 1), SUBTRACT, PARTITION], 1, shared);
-    if (typeof WebAssembly !== 'undefined' && WebAssembly.validate(bytes)) module = new WebAssembly.Module(bytes);
-  } catch {
-    module = null;
-  }
-  compiled.set(shared, module);
-  return module;
-}
+const KERNELS = [rootKernel('root4', 4), rootKernel('root1', 1), segmentKernel('segment4', 4), segmentKernel('segment1', 1), SUBTRACT, PARTITION];
+/** The compiled kernels, for a memory of one thread and for a shared one. */
+const plainModule = compileOnce(() => wasmModule(KERNELS));
+const sharedModule = compileOnce(() => wasmModule(KERNELS, 1, true));
 
 /** The kernels on `memory` (shared or not, as made), or undefined where they cannot run. */
 export function histogramKernels(memory: WebAssembly.Memory, shared: boolean): HistogramKernels | undefined {
-  const module = kernelModule(shared);
+  const module = (shared ? sharedModule : plainModule)();
   if (!module) return undefined;
   try {
     return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as HistogramKernels;
@@ -204,10 +192,7 @@ export function wasmLevel(
   const { offsets, slotSize } = layout;
   const column = (f: number): number => binsAt + f * n;
   const spans = cellSpans(layout, features);
-  for (let s = 0; s < count; s++) {
-    const cell = segments[4 * s]! * slotSize;
-    for (let j = 0; j < spans.length; j += 2) hist.fill(0, cell + spans[j]!, cell + spans[j + 1]!);
-  }
+  zeroBuiltSlots(hist, slotSize, spans, segments, count);
   let j = 0;
   for (; j + 4 <= features.length; j += 4) {
     const [f0, f1, f2, f3] = [features[j]!, features[j + 1]!, features[j + 2]!, features[j + 3]!];

@@ -86,10 +86,7 @@ export function buildLevelHistograms(
 ): void {
   const { slotSize } = layout;
   const spans = cellSpans(layout, features);
-  for (let s = 0; s < count; s++) {
-    const base = segments[4 * s]! * slotSize;
-    for (let j = 0; j < spans.length; j += 2) hist.fill(0, base + spans[j]!, base + spans[j + 1]!);
-  }
+  zeroBuiltSlots(hist, slotSize, spans, segments, count);
   addSegments(matrix, layout, features, rows, gh, segments, count, hist);
   for (let s = 0; s < count; s++) {
     const small = segments[4 * s]! * slotSize;
@@ -99,6 +96,14 @@ export function buildLevelHistograms(
       const end = spans[j + 1]!;
       for (let x = spans[j]!; x < end; x++) hist[big + x] = parent[from + x]! - hist[small + x]!;
     }
+  }
+}
+
+/** Zeroes the cells `spans` (see cellSpans) of each segment's slot, the smaller children about to be built. */
+export function zeroBuiltSlots(hist: Float64Array, slotSize: number, spans: Int32Array, segments: Int32Array, count: number): void {
+  for (let s = 0; s < count; s++) {
+    const base = segments[4 * s]! * slotSize;
+    for (let j = 0; j < spans.length; j += 2) hist.fill(0, base + spans[j]!, base + spans[j + 1]!);
   }
 }
 

@@ -1,5 +1,5 @@
 import { EXP_WASM, expInPlace, LOG1P_WASM, log1pInPlace } from '../wasm-math.ts';
-import { wasmModule } from '../wasm-module.ts';
+import { compileOnce, wasmModule } from '../wasm-module.ts';
 
 /**
  * exp and log1p over a scratch array, for the boosting rounds' probabilities and log loss: in
@@ -15,19 +15,7 @@ export interface ScratchMath {
   log1p(offset: number, m: number): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
-function mathModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  try {
-    const bytes = wasmModule([EXP_WASM, LOG1P_WASM]);
-    if (typeof WebAssembly !== 'undefined' && WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
+const mathModule = compileOnce(() => wasmModule([EXP_WASM, LOG1P_WASM]));
 
 export function scratchMath(length: number, allowWasm = true): ScratchMath {
   const even = length + (length % 2);

@@ -25,8 +25,9 @@ export function baseMargin(y: Int32Array, weights: Float64Array | undefined, cla
   return Float64Array.from({ length: classes }, (_, c) => Math.log(p(c)));
 }
 
-/** Class probabilities from margins, as Float64 (n × classes), into `out` when given. */
-export function probabilities(margins: Float64Array, n: number, classes: number, out: Float64Array = new Float64Array(n * classes)): Float64Array {
+/** Class probabilities from margins, as Float64 (n × classes). */
+export function probabilities(margins: Float64Array, n: number, classes: number): Float64Array {
+  const out = new Float64Array(n * classes);
   if (classes === 2) {
     for (let i = 0; i < n; i++) {
       const p = 1 / (1 + Math.exp(-margins[i]!));

@@ -15,22 +15,9 @@ export interface Quantised {
   hUnit: number;
 }
 
-export function quantise(g: Float64Array, h: Float64Array, out?: Quantised): Quantised {
-  return quantiseActive(g, h, { g: maxAbs(g), h: maxAbs(h) }, out).q;
-}
-
-/**
- * `quantise` given the largest |g| and |h|, marking in `active` (when given) the rows that are
- * `drawn` (all when not given) and whose quantised g or h is not 0: one pass for both.
- */
-export function quantiseActive(
-  g: Float64Array,
-  h: Float64Array,
-  max: { g: number; h: number },
-  out?: Quantised,
-  active?: Uint8Array,
-  drawn?: () => boolean,
-): { q: Quantised } {
+export function quantise(g: Float64Array, h: Float64Array, options: QuantiseOptions = {}): Quantised {
+  const { out, active, drawn } = options;
+  const max = options.max ?? { g: maxAbs(g), h: maxAbs(h) };
   const n = g.length;
   const gq = out?.g.length === n ? out.g : new Int32Array(n);
   const hq = out?.h.length === n ? out.h : new Int32Array(n);
@@ -44,7 +31,17 @@ export function quantiseActive(
     hq[i] = b;
     if (active) active[i] = (drawn ? drawn() : true) && (a !== 0 || b !== 0) ? 1 : 0;
   }
-  return { q: { g: gq, h: hq, gUnit, hUnit } };
+  return { g: gq, h: hq, gUnit, hUnit };
+}
+
+export interface QuantiseOptions {
+  /** The largest |g| and |h|, when known (else found here). */
+  max?: { g: number; h: number };
+  /** Arrays to reuse. */
+  out?: Quantised;
+  /** Marked 1 for the rows that are `drawn` (all when not given) and whose quantised g or h is not 0: in the same pass. */
+  active?: Uint8Array;
+  drawn?: () => boolean;
 }
 
 function maxAbs(values: Float64Array): number {

@@ -4,7 +4,7 @@ import { cpuGrower, type GrowerFactory } from './grower.ts';
 import { baseMargin, gradients, outputsFor, probabilitiesAndLoss } from './objective.ts';
 import { scratchMath } from './objective-math.ts';
 import { addTree } from './predict.ts';
-import { quantiseActive, type Quantised } from './quantise.ts';
+import { quantise, type Quantised } from './quantise.ts';
 import { DEFAULT_GBDT_PARAMS, type GbdtModel, type GbdtParams, type Tree } from './types.ts';
 
 export interface LabelledMatrix {
@@ -89,7 +89,7 @@ export async function trainGbdt(options: TrainGbdtOptions): Promise<GbdtModel> {
           const max = gradients(proba, y, weights, K, k + j, w.g, w.h);
           // A row whose quantised g and h are both 0 adds nothing to any histogram: skipping it
           // changes no sum, and late rounds have many such confidently classified rows.
-          w.q = quantiseActive(w.g, w.h, max, w.q, w.active, drawn).q;
+          w.q = quantise(w.g, w.h, { max, out: w.q, active: w.active, drawn });
           const features = chooseFeatures(matrix.features, params.colsampleByTree, random);
           grown.push(grower.grow(w.q, w.active, features, w.nodeOfRow));
         }

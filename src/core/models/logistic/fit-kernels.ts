@@ -2,7 +2,7 @@ import { BLOCK, type DesignColumn } from './design-matrix.ts';
 import { jsVectors, type VectorSpace } from './lbfgs.ts';
 import { EXP_SHIFT_WASM, EXP_WASM, expInPlace, LOG1P_WASM, log1pInPlace } from '../wasm-math.ts';
 import { AXPY4_WASM, AXPY_WASM, DOT4_WASM, DOT_WASM, ROW_MAX_WASM, ROW_SUM_WASM, SCALE_ROWS_WASM, SPARSE_AXPY_WASM, SPARSE_DOT_WASM } from './fit-wasm.ts';
-import { wasmModule } from '../wasm-module.ts';
+import { compileOnce, wasmModule } from '../wasm-module.ts';
 
 /**
  * The loops that take nearly all of a logistic fit. Over the dense columns: scores
@@ -141,22 +141,10 @@ function jsKernels(design: DesignColumn[], free: number): FitKernels {
   };
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
-/** The compiled kernels, or null where WebAssembly or its SIMD is missing. */
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  if (typeof WebAssembly !== 'object') return compiled;
-  const bytes = wasmModule([AXPY_WASM, AXPY4_WASM, DOT_WASM, DOT4_WASM, SPARSE_AXPY_WASM, SPARSE_DOT_WASM, EXP_WASM, EXP_SHIFT_WASM, LOG1P_WASM, ROW_MAX_WASM, ROW_SUM_WASM, SCALE_ROWS_WASM]);
-  try {
-    // Synchronous compilation: the module is 3.5 KB, under the 4 KB Chrome allows on a page's main thread.
-    if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-  } catch {
-    // A host that forbids compiling WebAssembly (a content security policy) gets the JS twins.
-  }
-  return compiled;
-}
+// Synchronous compilation: the module is 3.5 KB, under the 4 KB Chrome allows on a page's main thread.
+const kernelModule = compileOnce(() =>
+  wasmModule([AXPY_WASM, AXPY4_WASM, DOT_WASM, DOT4_WASM, SPARSE_AXPY_WASM, SPARSE_DOT_WASM, EXP_WASM, EXP_SHIFT_WASM, LOG1P_WASM, ROW_MAX_WASM, ROW_SUM_WASM, SCALE_ROWS_WASM]),
+);
 
 /** WebAssembly memory of at least `bytes`, or null where the host will not give it (then the JS twins run). */
 function allocate(bytes: number): WebAssembly.Memory | null {
