@@ -112,7 +112,9 @@ class Helper {
     if (this.failure) throw this.failure;
     this.worker.ref();
     const reply = new Promise<{ tree: Tree; nodeOfRow: Int32Array }>((resolve, reject) => this.waiting.push({ resolve, reject }));
-    this.send({ type: 'tree', q, active, features });
+    // Copies of just these rows: the arrays may be views of a larger memory (the boosting row
+    // loops' WebAssembly memory), which a message would copy whole.
+    this.send({ type: 'tree', q: { ...q, g: q.g.slice(), h: q.h.slice() }, active: active.slice(), features });
     const { tree, nodeOfRow: leaves } = await reply;
     nodeOfRow.set(leaves);
     return tree;

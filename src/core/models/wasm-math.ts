@@ -137,7 +137,7 @@ const expBody = (local: (j: number) => number, splat: Splat): number[][] => {
   const [x, k] = [local(0), local(1)];
   const powers = [local(2), local(3), local(4), local(5)];
   return [
-    ...splat(FLOOR), op.f64x2Max, op.set(x),
+    ...splat(FLOOR), op.f64x2Pmax, op.set(x),
     op.get(x), ...splat(LOG2E), op.f64x2Mul, ...splat(0.5), op.f64x2Add, op.f64x2Floor, op.set(k),
     ...powerOps([op.get(x), op.get(k), ...splat(LN2_HI), op.f64x2Mul, op.f64x2Sub, op.get(k), ...splat(LN2_LO), op.f64x2Mul, op.f64x2Sub], powers, powerCount(EXP_C.length)),
     ...estrinOps(EXP_C, 0, EXP_C.length, powers, splat),

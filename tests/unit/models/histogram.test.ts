@@ -4,7 +4,10 @@ import { applyBinning } from '../../../src/core/models/binning/apply-binning.ts'
 import { fitBinning } from '../../../src/core/models/binning/fit-binning.ts';
 import { cpuGrower, jsCpuGrower } from '../../../src/core/models/gbdt/grower.ts';
 import { buildLevelHistograms, buildRootHistogram, histogramLayout, subtractHistogram } from '../../../src/core/models/gbdt/histogram.ts';
-import { wasmHistograms } from '../../../src/core/models/gbdt/histogram-wasm.ts';
+import { searchSlots } from '../../../src/core/models/gbdt/grow-tree.ts';
+import { histogramKernels, wasmHistograms } from '../../../src/core/models/gbdt/histogram-wasm.ts';
+import { prepareSearch, searchBytes, wasmSearchSlots } from '../../../src/core/models/gbdt/split-search-wasm.ts';
+import { createRandom } from '../../../src/core/models/random.ts';
 import { FIXED_POINT_BITS, quantise } from '../../../src/core/models/gbdt/quantise.ts';
 import { trainGbdt } from '../../../src/core/models/gbdt/train-gbdt.ts';
 import { binned, FEATURES, syntheticTable } from './synthetic.ts';
@@ -99,6 +102,51 @@ describe('WebAssembly histogram loops', () => {
       expect(fast.trees).toEqual(reference.trees);
       expect(fast.trees.some((t) => t.feature.filter((f) => f >= 0).length > 5)).toBe(true);
     }
+  });
+
+  it('search the same splits as the JS search: any λ, γ and min child weight, empty bins, ties', () => {
+    const random = createRandom(5);
+    const binCounts = Int32Array.of(2, 17, 17, 256, 5, 17, 40);
+    const offsets = new Int32Array(binCounts.length + 1);
+    binCounts.forEach((c, f) => (offsets[f + 1] = offsets[f]! + c));
+    const layout = { offsets, slotSize: 2 * offsets[binCounts.length]! };
+    const slots = 12;
+    const memory = new WebAssembly.Memory({ initial: 4 });
+    const kernels = histogramKernels(memory, false)!;
+    const searchAt = 0;
+    const histAt = searchBytes(binCounts.length);
+    prepareSearch(memory, searchAt, layout, binCounts);
+    const hist = new Float64Array(memory.buffer, histAt, slots * layout.slotSize);
+    for (let x = 0; x < hist.length; x += 2) {
+      const empty = random.next() < 0.4;
+      hist[x] = empty ? 0 : Math.round((random.next() - 0.55) * 8000);
+      hist[x + 1] = empty ? 0 : Math.round(random.next() * 3000);
+    }
+    for (let slot = 0; slot < slots; slot++) {
+      const base = slot * layout.slotSize;
+      // Features 1 and 2 alike (a tie, which the lower index wins); slot 3: no missing values anywhere.
+      hist.copyWithin(base + 2 * offsets[2]!, base + 2 * offsets[1]!, base + 2 * offsets[2]!);
+      if (slot === 3) for (let f = 0; f < binCounts.length; f++) hist.fill(0, base + 2 * (offsets[f + 1]! - 1), base + 2 * offsets[f + 1]!);
+    }
+    const cases = [
+      { lambda: 1, minChildWeight: 1, gamma: 0 },
+      { lambda: 0, minChildWeight: 0, gamma: 0 },
+      { lambda: 5, minChildWeight: 0.02, gamma: 0.5 },
+      { lambda: 1, minChildWeight: 1e9, gamma: 0 },
+    ];
+    let splits = 0;
+    for (const params of cases) {
+      for (const features of [Int32Array.of(0, 1, 2, 3, 4, 5, 6), Int32Array.of(6, 2, 1), Int32Array.of(3), new Int32Array(0)]) {
+        const search = { binCounts, units: { g: 2 ** -14, h: 2 ** -16 }, params };
+        const expected = new Float64Array(4 * slots);
+        const actual = new Float64Array(4 * slots).fill(7);
+        searchSlots(hist, slots, layout, features, search, expected);
+        wasmSearchSlots(kernels, memory, searchAt, hist, histAt, slots, layout, features, search, actual);
+        expect(actual).toEqual(expected);
+        for (let slot = 0; slot < slots; slot++) splits += expected[4 * slot]! > 0 ? 1 : 0;
+      }
+    }
+    expect(splits).toBeGreaterThan(40);
   });
 
   it('are not used when their memory would pass the limit (the JS loops then are)', () => {

@@ -1,7 +1,8 @@
 import type { FeatureMatrix } from '../binning/types.ts';
 import { compileOnce, I32, op, V128, wasmModule, type WasmFunction } from '../wasm-module.ts';
-import { fillGoesLeft, searchSlots, type GrowScratch, type LevelWork } from './grow-tree.ts';
+import { fillGoesLeft, type GrowScratch, type LevelWork } from './grow-tree.ts';
 import { cellSpans, zeroBuiltSlots, type HistogramLayout } from './histogram.ts';
+import { prepareSearch, SEARCH_SLOT, searchBytes, wasmSearchSlots, type SearchKernel } from './split-search-wasm.ts';
 
 /*
  * The histogram loops of histogram.ts in WebAssembly SIMD: a bin's two cells (g, h) are one 128-bit
@@ -103,7 +104,7 @@ const PARTITION: WasmFunction = {
 };
 
 /** The kernels, bound to one memory. */
-export interface HistogramKernels {
+export interface HistogramKernels extends SearchKernel {
   root4(...args: number[]): void;
   root1(...args: number[]): void;
   segment4(...args: number[]): void;
@@ -112,7 +113,7 @@ export interface HistogramKernels {
   partition(rows: number, spare: number, k: number, end: number, column: number, table: number): number;
 }
 
-const KERNELS = [rootKernel('root4', 4), rootKernel('root1', 1), segmentKernel('segment4', 4), segmentKernel('segment1', 1), SUBTRACT, PARTITION];
+const KERNELS = [rootKernel('root4', 4), rootKernel('root1', 1), segmentKernel('segment4', 4), segmentKernel('segment1', 1), SUBTRACT, PARTITION, SEARCH_SLOT];
 /** The compiled kernels, for a memory of one thread and for a shared one. */
 const plainModule = compileOnce(() => wasmModule(KERNELS));
 const sharedModule = compileOnce(() => wasmModule(KERNELS, 1, true));
@@ -141,6 +142,8 @@ export interface WasmPlacement {
   hist1: number;
   /** 256 bytes: a partition's bin → left table. */
   table: number;
+  /** The split search's arrays (split-search-wasm.ts). */
+  search: number;
   /** Bytes of one level's histograms. */
   histBytes: number;
   end: number;
@@ -155,8 +158,9 @@ export function wasmPlacement(matrix: Pick<FeatureMatrix, 'rows' | 'features'>, 
   const rows = gh + align(16 * n);
   const spare = rows + align(4 * n);
   const table = spare + align(4 * n);
-  const hist0 = table + 256;
-  return { bins: 0, gh, rows, spare, table, hist0, hist1: hist0 + histBytes, histBytes, end: hist0 + 2 * histBytes };
+  const search = table + 256;
+  const hist0 = search + searchBytes(matrix.features);
+  return { bins: 0, gh, rows, spare, table, search, hist0, hist1: hist0 + histBytes, histBytes, end: hist0 + 2 * histBytes };
 }
 
 /** The root's histogram (as buildRootHistogram) of the given features into the slot at `histAt`. */
@@ -272,14 +276,15 @@ export function wasmHistograms(matrix: FeatureMatrix, layout: HistogramLayout, m
   };
   const inside = { ...matrix, bins };
   const goesLeft = new Uint8Array(buffer, at.table, 256);
+  prepareSearch(memory, at.search, layout, matrix.binCounts);
   const work: LevelWork = {
     buildRoot(features, gh, hist, search, best) {
       wasmRoot(kernels, at.bins, n, layout.offsets, features, inMemory(gh), inMemory(hist));
-      if (search) searchSlots(hist, 1, layout, features, search, best);
+      if (search) wasmSearchSlots(kernels, memory, at.search, hist, inMemory(hist), 1, layout, features, search, best);
     },
     buildLevel(features, rows, gh, segments, count, hist, parent, search, best) {
       wasmLevel(kernels, at.bins, n, layout, features, inMemory(rows), inMemory(gh), segments, count, hist, inMemory(hist), inMemory(parent));
-      if (search) searchSlots(hist, 2 * count, layout, features, search, best);
+      if (search) wasmSearchSlots(kernels, memory, at.search, hist, inMemory(hist), 2 * count, layout, features, search, best);
     },
     partition(lists, splits, count, mids) {
       const rowsAt = inMemory(lists.rows);

@@ -4,7 +4,7 @@ import type { ScratchMath } from './objective-math.ts';
  * The two objectives: binary logistic (one output, the margin of class 1) and multi-class softmax
  * (one output per class). Margins are row-major: row i, output k at `margins[i * outputs + k]`.
  */
-const EPS = 1e-16;
+export const EPS = 1e-16;
 const CLIP = 1e-15;
 
 export function outputsFor(classes: number): number {
@@ -92,8 +92,8 @@ export function logLoss(proba: Float64Array, y: Int32Array, weights: Float64Arra
 }
 
 /** The log loss of one row is clipped as `logLoss` clips probabilities to [1e−15, 1 − 1e−15]. */
-const LOSS_MAX = -Math.log(CLIP);
-const LOSS_MIN = -Math.log1p(-CLIP);
+export const LOSS_MAX = -Math.log(CLIP);
+export const LOSS_MIN = -Math.log1p(-CLIP);
 
 /**
  * `probabilities` into `proba` and the weighted mean log loss, with `math`'s exp and log1p

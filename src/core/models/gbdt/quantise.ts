@@ -50,7 +50,7 @@ function maxAbs(values: Float64Array): number {
   return max;
 }
 
-function unitFor(max: number): number {
+export function unitFor(max: number): number {
   const scale = max > 0 && Number.isFinite(max) ? 2 ** Math.ceil(Math.log2(max)) : 1;
   return scale / 2 ** FIXED_POINT_BITS;
 }

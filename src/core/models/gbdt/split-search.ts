@@ -16,7 +16,7 @@ export interface SplitParams {
 }
 
 /** XGBoost's kRtEps: a split must reduce the loss by more than this. */
-const MIN_GAIN = 1e-6;
+export const MIN_GAIN = 1e-6;
 
 /**
  * The best split of one node from its histogram slot. Candidates are every real bin boundary with

@@ -1,10 +1,9 @@
 import type { FeatureMatrix, FittedBinning } from '../binning/types.ts';
 import { createRandom, sampleIndices, type Random } from '../random.ts';
 import { cpuGrower, type GrowerFactory } from './grower.ts';
-import { baseMargin, gradients, outputsFor, probabilitiesAndLoss } from './objective.ts';
-import { scratchMath } from './objective-math.ts';
+import { boostRows } from './boost-rows.ts';
+import { baseMargin, outputsFor } from './objective.ts';
 import { addTree } from './predict.ts';
-import { quantise, type Quantised } from './quantise.ts';
 import { DEFAULT_GBDT_PARAMS, type GbdtModel, type GbdtParams, type Tree } from './types.ts';
 
 export interface LabelledMatrix {
@@ -46,37 +45,22 @@ export async function trainGbdt(options: TrainGbdtOptions): Promise<GbdtModel> {
   const K = classes.length;
   const outputs = outputsFor(K);
   const { matrix, y, weights } = train;
-  const n = matrix.rows;
   const random = createRandom(params.seed);
   const base = baseMargin(y, weights, K);
-  const margins = new Float64Array(n * outputs);
-  for (let i = 0; i < n; i++) margins.set(base, i * outputs);
-  const validMargins = validation ? new Float64Array(validation.matrix.rows * outputs) : undefined;
-  if (validation && validMargins) for (let i = 0; i < validation.matrix.rows; i++) validMargins.set(base, i * outputs);
+  const treeSize = 2 ** (params.maxDepth + 1) - 1;
+  const grower = await (options.grower ?? cpuGrower)(matrix, params);
+  // One set of per-row arrays, or one per class when the grower takes a round's trees at once.
+  const together = (grower.concurrency ?? 1) > 1 ? outputs : 1;
+  const rows = boostRows({ y, weights, classes: K, base, sets: together, treeSize });
+  const valid = validation && boostRows({ y: validation.y, weights: validation.weights, classes: K, base, sets: 0, treeSize });
 
   const trees: Tree[] = [];
   const history = { train: [] as number[], validation: [] as number[] };
   let bestRound = -1;
   let bestLoss = Infinity;
-
-  const grower = await (options.grower ?? cpuGrower)(matrix, params);
-  // One set of per-row arrays, or one per class when the grower takes a round's trees at once.
-  const together = (grower.concurrency ?? 1) > 1 ? outputs : 1;
-  const work = Array.from({ length: together }, () => ({
-    g: new Float64Array(n),
-    h: new Float64Array(n),
-    active: new Uint8Array(n),
-    nodeOfRow: new Int32Array(n),
-    q: undefined as Quantised | undefined,
-  }));
   try {
     // Probabilities after each round serve both its loss and the next round's gradients.
-    const proba = new Float64Array(n * K);
-    const math = scratchMath(n * K);
-    probabilitiesAndLoss(margins, n, K, y, weights, proba, math);
-    const validRows = validation?.matrix.rows ?? 0;
-    const validProba = new Float64Array(validRows * K);
-    const validMath = validation ? scratchMath(validRows * K) : undefined;
+    rows.evaluate();
     const drawn = params.subsample < 1 ? () => random.next() < params.subsample : undefined;
     for (let round = 0; round < params.rounds; round++) {
       signal?.throwIfAborted();
@@ -85,26 +69,25 @@ export async function trainGbdt(options: TrainGbdtOptions): Promise<GbdtModel> {
       for (let k = 0; k < outputs; k += together) {
         const grown: (Tree | Promise<Tree>)[] = [];
         for (let j = 0; j < together; j++) {
-          const w = work[j]!;
-          const max = gradients(proba, y, weights, K, k + j, w.g, w.h);
           // A row whose quantised g and h are both 0 adds nothing to any histogram: skipping it
           // changes no sum, and late rounds have many such confidently classified rows.
-          w.q = quantise(w.g, w.h, { max, out: w.q, active: w.active, drawn });
+          const q = rows.quantise(j, rows.gradients(k + j, j), drawn);
           const features = chooseFeatures(matrix.features, params.colsampleByTree, random);
-          grown.push(grower.grow(w.q, w.active, features, w.nodeOfRow));
+          const set = rows.sets[j]!;
+          grown.push(grower.grow(q, set.active, features, set.nodeOfRow));
         }
         const ready = await Promise.all(grown);
         ready.forEach((tree, j) => {
-          addLeafValues(margins, outputs, k + j, tree.value, work[j]!.nodeOfRow);
-          if (validation && validMargins) addTree(tree, validation.matrix, validMargins, outputs, k + j);
+          rows.addLeaves(k + j, j, tree.value);
+          if (validation && valid) addTree(tree, validation.matrix, valid.margins, outputs, k + j);
           trees.push(tree);
         });
       }
-      const trainLoss = probabilitiesAndLoss(margins, n, K, y, weights, proba, math);
+      const trainLoss = rows.evaluate();
       history.train.push(trainLoss);
       let validationLoss: number | undefined;
-      if (validation && validMargins && validMath) {
-        validationLoss = probabilitiesAndLoss(validMargins, validRows, K, validation.y, validation.weights, validProba, validMath);
+      if (valid) {
+        validationLoss = valid.evaluate();
         history.validation.push(validationLoss);
         if (validationLoss < bestLoss) {
           bestLoss = validationLoss;
@@ -130,11 +113,6 @@ export async function trainGbdt(options: TrainGbdtOptions): Promise<GbdtModel> {
     history,
     device: grower.device,
   };
-}
-
-/** Adds each row's leaf value to its margin of output k (a loop of its own, which V8 optimises alone). */
-function addLeafValues(margins: Float64Array, outputs: number, k: number, value: Float64Array, nodeOfRow: Int32Array): void {
-  for (let i = 0; i < nodeOfRow.length; i++) margins[i * outputs + k]! += value[nodeOfRow[i]!]!;
 }
 
 function chooseFeatures(F: number, fraction: number, random: Random): Int32Array {

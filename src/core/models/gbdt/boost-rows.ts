@@ -1,0 +1,191 @@
+import { rowKernels, type RowKernels } from './boost-rows-wasm.ts';
+import { gradients, LOSS_MAX, LOSS_MIN, outputsFor, probabilitiesAndLoss } from './objective.ts';
+import { scratchMath } from './objective-math.ts';
+import { quantise, unitFor, type Quantised } from './quantise.ts';
+
+/** The arrays one tree of a round grows from, and its rows' leaves. */
+export interface RowSet {
+  g: Float64Array;
+  h: Float64Array;
+  active: Uint8Array;
+  nodeOfRow: Int32Array;
+  q: Quantised | undefined;
+}
+
+/**
+ * The per-row state of boosting and the loops over it: margins, probabilities, gradients and their
+ * fixed-point form, leaves. `sets` RowSets let a round's trees (one per class) grow at once.
+ */
+export interface BoostRows {
+  /** Row-major: row i, output k at `margins[i * outputs + k]`. */
+  readonly margins: Float64Array;
+  readonly sets: RowSet[];
+  /** Probabilities from the margins (kept for `gradients`), and the weighted mean log loss. */
+  evaluate(): number;
+  /** Gradient and hessian of output k into set j; returns the largest |g| and h. */
+  gradients(k: number, j: number): { g: number; h: number };
+  /** Set j's gradients in fixed point, and its active rows (drawn, when given, once per row in order, and not both 0). */
+  quantise(j: number, max: { g: number; h: number }, drawn?: () => boolean): Quantised;
+  /** Adds each row's leaf value (set j's nodeOfRow into `value`) to output k. */
+  addLeaves(k: number, j: number, value: Float64Array): void;
+}
+
+export interface BoostRowsOptions {
+  y: Int32Array;
+  weights: Float64Array | undefined;
+  classes: number;
+  /** Starting margins, one per output. */
+  base: Float64Array;
+  /** RowSets wanted (0 for rows that are only scored, such as validation rows). */
+  sets: number;
+  /** Values in a tree (2^(depth+1) − 1). */
+  treeSize: number;
+  /** false: the JS loops (the reference). */
+  allowWasm?: boolean;
+}
+
+/** Beyond this, the JS loops (a 32-bit memory, and browsers refuse more in one piece). */
+const WASM_LIMIT = 1 << 30;
+
+/** The loops in WebAssembly where the host has it and the rows fit, else in JS: the same bits either way. */
+export function boostRows(options: BoostRowsOptions): BoostRows {
+  const rows = options.allowWasm === false ? null : wasmRows(options);
+  const out = rows ?? jsRows(options);
+  const outputs = outputsFor(options.classes);
+  for (let i = 0; i < options.y.length; i++) out.margins.set(options.base, i * outputs);
+  return out;
+}
+
+function jsRows({ y, weights, classes: K, sets }: BoostRowsOptions): BoostRows {
+  const n = y.length;
+  const outputs = outputsFor(K);
+  const margins = new Float64Array(n * outputs);
+  const proba = new Float64Array(n * K);
+  const math = scratchMath(n * K);
+  const all = Array.from({ length: sets }, () => ({ g: new Float64Array(n), h: new Float64Array(n), active: new Uint8Array(n), nodeOfRow: new Int32Array(n), q: undefined as Quantised | undefined }));
+  return {
+    margins,
+    sets: all,
+    evaluate: () => probabilitiesAndLoss(margins, n, K, y, weights, proba, math),
+    gradients: (k, j) => gradients(proba, y, weights, K, k, all[j]!.g, all[j]!.h),
+    quantise: (j, max, drawn) => {
+      const set = all[j]!;
+      return (set.q = quantise(set.g, set.h, { max, out: set.q, active: set.active, drawn }));
+    },
+    addLeaves: (k, j, value) => addLeafValues(margins, outputs, k, value, all[j]!.nodeOfRow),
+  };
+}
+
+/** Adds each row's leaf value to its margin of output k (a loop of its own, which V8 optimises alone). */
+function addLeafValues(margins: Float64Array, outputs: number, k: number, value: Float64Array, nodeOfRow: Int32Array): void {
+  for (let i = 0; i < nodeOfRow.length; i++) margins[i * outputs + k]! += value[nodeOfRow[i]!]!;
+}
+
+/**
+ * Every array in one WebAssembly memory, 16-byte aligned (address 0: the kernels' two results, so
+ * no array starts at 0, which `quantise` reads as "no drawn rows").
+ */
+function wasmRows({ y, weights, classes: K, sets, treeSize }: BoostRowsOptions): BoostRows | null {
+  const n = y.length;
+  const outputs = outputsFor(K);
+  let end = 16;
+  const place = (bytes: number): number => {
+    const start = end;
+    end += Math.ceil(bytes / 16) * 16;
+    return start;
+  };
+  const even = n * K + ((n * K) % 2);
+  const at = {
+    margins: place(8 * n * outputs),
+    proba: place(8 * n * K),
+    e: place(8 * even),
+    sums: place(K > 2 ? 8 * n : 0),
+    maxima: place(K > 2 ? 8 * n : 0),
+    y: place(4 * n),
+    w: place(8 * n),
+    value: place(8 * treeSize),
+    sets: Array.from({ length: sets }, () => ({ g: place(8 * n), h: place(8 * n), gq: place(4 * n), hq: place(4 * n), nodeOfRow: place(4 * n), active: place(n), drawn: place(n) })),
+  };
+  if (end > WASM_LIMIT) return null;
+  let memory: WebAssembly.Memory;
+  let kernels: RowKernels | null;
+  try {
+    memory = new WebAssembly.Memory({ initial: Math.ceil(end / 65536) });
+    kernels = rowKernels(memory);
+  } catch {
+    return null; // no memory for it: the JS loops
+  }
+  if (!kernels) return null;
+  const k = kernels;
+  const buffer = memory.buffer;
+  const f64 = (p: number, length: number) => new Float64Array(buffer, p, length);
+  const i32 = (p: number, length: number) => new Int32Array(buffer, p, length);
+  i32(at.y, n).set(y);
+  const w = f64(at.w, n);
+  if (weights) w.set(weights);
+  else w.fill(1);
+  // The loss divides by Σ w, summed in row order as the JS loop does.
+  let total = 0;
+  for (let i = 0; i < n; i++) total += w[i]!;
+  const margins = f64(at.margins, n * outputs);
+  const result = f64(0, 2);
+  const value = f64(at.value, treeSize);
+  const all = at.sets.map((s) => ({
+    g: f64(s.g, n),
+    h: f64(s.h, n),
+    active: new Uint8Array(buffer, s.active, n),
+    nodeOfRow: i32(s.nodeOfRow, n),
+    drawn: new Uint8Array(buffer, s.drawn, n),
+    q: undefined as Quantised | undefined,
+  }));
+  const mean = (sum: number): number => (total > 0 ? sum / total : 0);
+  return {
+    margins,
+    sets: all,
+    evaluate: () => {
+      if (K === 2) {
+        k.negAbs(at.margins, at.e, n);
+        k.exp(at.e, n);
+        k.sigmoids(at.margins, at.e, at.proba, n);
+        k.log1p(at.e, n);
+        return mean(k.binaryLoss(at.margins, at.e, at.y, at.w, n));
+      }
+      k.rowMaxShift(at.margins, at.e, n, K);
+      k.exp(at.e, n * K);
+      k.softmaxRows(at.margins, at.e, at.proba, at.sums, at.maxima, n, K);
+      return mean(softmaxLoss(margins, f64(at.sums, n), f64(at.maxima, n), y, w, K));
+    },
+    gradients: (c, j) => {
+      const s = at.sets[j]!;
+      k.gradients(at.proba, at.y, at.w, n, K, K === 2 ? 1 : c, K === 2 ? 1 : 2, s.g, s.h, 0);
+      return { g: result[0]!, h: result[1]! };
+    },
+    quantise: (j, max, drawn) => {
+      const s = at.sets[j]!;
+      const set = all[j]!;
+      if (drawn) fillDrawn(set.drawn, drawn);
+      const gUnit = unitFor(max.g);
+      const hUnit = unitFor(max.h);
+      k.quantise(s.g, s.h, n, 1 / gUnit, 1 / hUnit, drawn ? s.drawn : 0, s.gq, s.hq, s.active);
+      return (set.q = { g: i32(s.gq, n), h: i32(s.hq, n), gUnit, hUnit });
+    },
+    addLeaves: (c, j, leaves) => {
+      value.set(leaves);
+      k.addLeaves(at.margins, outputs, c, at.value, at.sets[j]!.nodeOfRow, n);
+    },
+  };
+}
+
+function fillDrawn(out: Uint8Array, drawn: () => boolean): void {
+  for (let i = 0; i < out.length; i++) out[i] = drawn() ? 1 : 0;
+}
+
+/** Σ w · clamp(log S + max − m_y), as objective.ts's softmax loss (Math.log: its bits are the engine's). */
+function softmaxLoss(margins: Float64Array, sums: Float64Array, maxima: Float64Array, y: Int32Array, w: Float64Array, K: number): number {
+  let sum = 0;
+  for (let i = 0; i < y.length; i++) {
+    const loss = Math.log(sums[i]!) + maxima[i]! - margins[i * K + y[i]!]!;
+    sum += w[i]! * Math.min(LOSS_MAX, Math.max(LOSS_MIN, loss));
+  }
+  return sum;
+}

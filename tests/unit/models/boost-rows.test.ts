@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { boostRows, type BoostRows } from '../../../src/core/models/gbdt/boost-rows.ts';
+import { createRandom } from '../../../src/core/models/random.ts';
+
+/** Rows with margins from everyday to extreme (±800 saturates exp; ±0 and tiny values test signs). */
+function problem(n: number, classes: number, weighted: boolean, seed: number) {
+  const random = createRandom(seed);
+  const y = Int32Array.from({ length: n }, () => Math.floor(random.next() * classes));
+  const weights = weighted ? Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 0 : 0.25 + 3 * random.next())) : undefined;
+  const outputs = classes === 2 ? 1 : classes;
+  const special = [0, -0, 800, -800, 1e-300, -1e-300, 36.7, -36.7];
+  const margins = Float64Array.from({ length: n * outputs }, (_, x) => (x % 11 === 0 ? special[(x / 11) % special.length]! : (random.next() - 0.5) * 12));
+  return { y, weights, margins, outputs };
+}
+
+function both(n: number, classes: number, weighted: boolean): [BoostRows, BoostRows, ReturnType<typeof problem>] {
+  const p = problem(n, classes, weighted, n + classes);
+  const make = (allowWasm: boolean) => {
+    const rows = boostRows({ y: p.y, weights: p.weights, classes, base: new Float64Array(p.outputs), sets: 2, treeSize: 63, allowWasm });
+    rows.margins.set(p.margins);
+    return rows;
+  };
+  return [make(true), make(false), p];
+}
+
+describe('boosting row loops (WebAssembly vs JS)', () => {
+  for (const classes of [2, 4]) {
+    for (const weighted of [false, true]) {
+      it(`give the same bits: ${classes} classes${weighted ? ', weighted' : ''}`, () => {
+        const n = 1001; // odd: the SIMD kernels' last pair is half outside
+        const [fast, reference, p] = both(n, classes, weighted);
+        expect(fast.margins.buffer).not.toBe(reference.margins.buffer);
+        for (let round = 0; round < 3; round++) {
+          const loss = fast.evaluate();
+          expect(Number.isFinite(loss)).toBe(true);
+          expect(loss).toBe(reference.evaluate());
+          for (let k = 0; k < p.outputs; k++) {
+            const j = k % 2;
+            const max = fast.gradients(k, j);
+            expect(max).toEqual(reference.gradients(k, j));
+            expect(fast.sets[j]!.g).toEqual(reference.sets[j]!.g);
+            expect(fast.sets[j]!.h).toEqual(reference.sets[j]!.h);
+            // Sampling: each draws once per row, in order, from its own copy of one sequence.
+            const [r1, r2] = [createRandom(round * 10 + k), createRandom(round * 10 + k)];
+            const q = fast.quantise(j, max, round === 1 ? () => r1.next() < 0.6 : undefined);
+            const qr = reference.quantise(j, max, round === 1 ? () => r2.next() < 0.6 : undefined);
+            expect(q).toEqual(qr);
+            expect(fast.sets[j]!.active).toEqual(reference.sets[j]!.active);
+            const activeCount = fast.sets[j]!.active.reduce((a, b) => a + b, 0);
+            expect(activeCount).toBeGreaterThan(round === 1 ? n * 0.35 : n * 0.7);
+            expect(activeCount).toBeLessThan(round === 1 ? n * 0.8 : n + 1);
+            const leaves = Float64Array.from({ length: 63 }, (_, x) => (x - 31) * 0.0137);
+            for (const rows of [fast, reference]) rows.sets[j]!.nodeOfRow.set(Int32Array.from({ length: n }, (_, i) => (i * 31 + k) % 63));
+            fast.addLeaves(k, j, leaves);
+            reference.addLeaves(k, j, leaves);
+            expect(fast.margins).toEqual(reference.margins);
+          }
+        }
+      });
+    }
+  }
+
+  it('score rows without gradient sets (validation rows)', () => {
+    const p = problem(300, 3, false, 9);
+    const losses = [true, false].map((allowWasm) => {
+      const rows = boostRows({ y: p.y, weights: undefined, classes: 3, base: Float64Array.of(0.1, 0.2, 0.3), sets: 0, treeSize: 7, allowWasm });
+      expect(rows.sets).toHaveLength(0);
+      expect(rows.margins.subarray(0, 3)).toEqual(Float64Array.of(0.1, 0.2, 0.3));
+      rows.margins.set(p.margins);
+      return rows.evaluate();
+    });
+    expect(losses[0]).toBe(losses[1]);
+    expect(losses[0]).toBeGreaterThan(0);
+  });
+});
