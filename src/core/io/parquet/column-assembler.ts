@@ -4,6 +4,7 @@ import { dictionaryData } from '../../table/dictionary-data.ts';
 import { copyBits, setBitRange } from './bits.ts';
 import { decimalToFloat64, float16ToFloat64, float64ToInt64, int64ToFloat64 } from './numeric-convert.ts';
 import { printValue } from './print-value.ts';
+import { TextCoder } from './text-coder.ts';
 
 /**
  * What a Parquet column becomes in the workbench's table contract:
@@ -17,7 +18,7 @@ import { printValue } from './print-value.ts';
  */
 type Target = 'copy' | 'float64' | 'timestamp' | 'bool' | 'text' | 'printed';
 
-type NumberArray = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Float32Array | Float64Array;
+export type NumberArray = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Float32Array | Float64Array;
 
 const TIME_UNIT_TO_MS = [1000, 1, 1e-3, 1e-6];
 const TIME_UNIT_NAME = ['seconds', 'milliseconds', 'microseconds', 'nanoseconds'];
@@ -28,8 +29,8 @@ export class ColumnAssembler {
   readonly target: Target;
   private readonly type: DataType;
   private readonly rows: number;
-  private values: NumberArray | null = null;
-  private codes: Int32Array | null = null;
+  private valueArray: NumberArray | null = null;
+  private codeArray: Int32Array | null = null;
   private readonly dict = new ByteDictionary();
   /** Packed validity, allocated at the first null. */
   private validity: Uint8Array | null = null;
@@ -45,10 +46,10 @@ export class ColumnAssembler {
     this.target = targetOf(type);
     if (this.target === 'copy') {
       const Ctor = (type as unknown as { ArrayType: new (n: number) => NumberArray }).ArrayType;
-      this.values = new Ctor(rows);
-    } else if (this.target === 'float64' || this.target === 'timestamp') this.values = new Float64Array(rows);
-    else if (this.target === 'bool') this.values = new Uint8Array(((rows + 63) >> 6) << 3);
-    else this.codes = new Int32Array(rows);
+      this.valueArray = new Ctor(rows);
+    } else if (this.target === 'float64' || this.target === 'timestamp') this.valueArray = new Float64Array(rows);
+    else if (this.target === 'bool') this.valueArray = new Uint8Array(((rows + 63) >> 6) << 3);
+    else this.codeArray = new Int32Array(rows);
   }
 
   /** What a load report should say about this column, if anything. */
@@ -59,7 +60,8 @@ export class ColumnAssembler {
     if (DataType.isBinary(t) || DataType.isLargeBinary(t)) out.push(`column "${this.name}" is binary; its bytes were read as UTF-8 text`);
     if (DataType.isDecimal(t) && t.precision > 15) out.push(`column "${this.name}" (${t}) was read as Float64, exact to about 15 digits`);
     if (DataType.isDuration(t)) out.push(`column "${this.name}" is a duration; read as a number of ${TIME_UNIT_NAME[t.unit]}`);
-    if (this.target === 'printed') out.push(`column "${this.name}" has type ${t}; its values were read as text`);
+    // Utf8View (Polars' strings) is text already: printed as itself, nothing to warn about.
+    if (this.target === 'printed' && !DataType.isUtf8View(t)) out.push(`column "${this.name}" has type ${t}; its values were read as text`);
     return out;
   }
 
@@ -74,10 +76,10 @@ export class ColumnAssembler {
     const type = data.type as DataType;
     switch (this.target) {
       case 'copy':
-        this.values!.set((raw as NumberArray).subarray(off, off + n), at);
+        this.valueArray!.set((raw as NumberArray).subarray(off, off + n), at);
         break;
       case 'bool':
-        copyBits(raw as Uint8Array, off, this.values as Uint8Array, at, n);
+        copyBits(raw as Uint8Array, off, this.valueArray as Uint8Array, at, n);
         break;
       case 'float64':
         this.addFloat64(type, raw, off, n, at);
@@ -108,7 +110,7 @@ export class ColumnAssembler {
   }
 
   private addFloat64(type: DataType, raw: unknown, off: number, n: number, at: number): void {
-    const out = this.values as Float64Array;
+    const out = this.valueArray as Float64Array;
     if (DataType.isInt(type) && type.bitWidth === 64) {
       this.inexact += int64ToFloat64(raw as BigInt64Array, off, n, type.isSigned, out, at);
     } else if (DataType.isDuration(type)) {
@@ -126,7 +128,7 @@ export class ColumnAssembler {
   }
 
   private addTimestamp(type: DataType, raw: unknown, off: number, n: number, at: number): void {
-    const out = this.values as Float64Array;
+    const out = this.valueArray as Float64Array;
     if (DataType.isDate(type) && type.unit === 0) {
       const days = raw as Int32Array;
       for (let i = 0; i < n; i++) out[at + i] = days[off + i]! * 86_400_000;
@@ -137,7 +139,7 @@ export class ColumnAssembler {
   }
 
   private addText(data: Data, off: number, n: number, at: number): void {
-    const codes = this.codes!;
+    const codes = this.codeArray!;
     const valid = data.nullCount > 0 ? (data.nullBitmap ?? null) : null;
     if (DataType.isDictionary(data.type)) {
       // Re-code the row group's dictionary into the column's shared one, then map the indices.
@@ -155,7 +157,7 @@ export class ColumnAssembler {
   }
 
   private addPrinted(data: Data, n: number, at: number): void {
-    const codes = this.codes!;
+    const codes = this.codeArray!;
     const vector = makeVector(data);
     const encoder = new TextEncoder();
     for (let i = 0; i < n; i++) {
@@ -166,22 +168,62 @@ export class ColumnAssembler {
     }
   }
 
+  /**
+   * For decoders that write rows in place (native-reader.ts): the value array (the bitmap for
+   * bool), the codes and dictionary for text, the next row; then `advance` past what was written.
+   */
+  get values(): NumberArray | null {
+    return this.valueArray;
+  }
+
+  get codes(): Int32Array | null {
+    return this.codeArray;
+  }
+
+  get dictionary(): ByteDictionary {
+    return this.dict;
+  }
+
+  get position(): number {
+    return this.at;
+  }
+
+  /** Throws unless n more rows fit in the column. */
+  room(n: number): void {
+    if (this.at + n > this.rows) throw new Error(`column "${this.name}" has more rows than the file's metadata says`);
+  }
+
+  /** Moves past n rows written in place; valid[i] = 0 marks row i null (null: none are). */
+  advance(n: number, valid: Uint8Array | null, nulls: number): void {
+    const at = this.at;
+    if (nulls > 0) {
+      if (!this.validity) {
+        this.validity = new Uint8Array(((this.rows + 63) >> 6) << 3);
+        setBitRange(this.validity, 0, at);
+      }
+      const bits = this.validity;
+      for (let i = 0; i < n; i++) if (valid![i]) bits[(at + i) >> 3]! |= 1 << ((at + i) & 7);
+      this.nullCount += nulls;
+    } else if (this.validity) setBitRange(this.validity, at, at + n);
+    this.at += n;
+  }
+
   /** The assembled column; call once, after every row group. */
   finish(): Data {
     const length = this.at;
     const common = { length, nullCount: this.nullCount, nullBitmap: this.nullCount ? this.validity! : undefined };
     switch (this.target) {
       case 'copy':
-        return makeData({ type: this.type, ...common, data: this.values! } as never);
+        return makeData({ type: this.type, ...common, data: this.valueArray! } as never);
       case 'float64':
-        return makeData({ type: new Float64(), ...common, data: this.values as Float64Array });
+        return makeData({ type: new Float64(), ...common, data: this.valueArray as Float64Array });
       case 'timestamp':
-        return makeData({ type: new TimestampMillisecond(), ...common, data: float64ToInt64(this.values as Float64Array, length) });
+        return makeData({ type: new TimestampMillisecond(), ...common, data: float64ToInt64(this.valueArray as Float64Array, length) });
       case 'bool':
-        return makeData({ type: new Bool(), ...common, data: this.values as Uint8Array });
+        return makeData({ type: new Bool(), ...common, data: this.valueArray as Uint8Array });
       case 'text':
       case 'printed':
-        return dictionaryData(this.dict, this.codes!, false, common);
+        return dictionaryData(this.dict, this.codeArray!, false, common);
     }
   }
 }
@@ -211,29 +253,9 @@ function codeBytes(dict: ByteDictionary, data: Data, off: number, n: number, val
   // Large offsets are 64-bit; their low words suffice (wasm32 memory is below 4 GiB).
   const stride = rawOffsets instanceof BigInt64Array ? 2 : 1;
   const offsets = stride === 2 ? new Int32Array(rawOffsets.buffer, rawOffsets.byteOffset, rawOffsets.length * 2) : (rawOffsets as Int32Array);
-  let ps = 0;
-  let pe = -1;
-  let pc = 0;
+  const coder = new TextCoder(dict);
   for (let i = 0; i < n; i++) {
     const r = off + i;
-    if (valid && !((valid[r >> 3]! >> (r & 7)) & 1)) {
-      codes[at + i] = 0;
-      continue;
-    }
-    const s = offsets[r * stride]!;
-    const e = offsets[(r + 1) * stride]!;
-    const len = e - s;
-    if (len === pe - ps) {
-      let j = 0;
-      while (j < len && bytes[s + j] === bytes[ps + j]) j++;
-      if (j === len) {
-        codes[at + i] = pc;
-        continue;
-      }
-    }
-    pc = dict.code(bytes, s, e);
-    ps = s;
-    pe = e;
-    codes[at + i] = pc;
+    codes[at + i] = valid && !((valid[r >> 3]! >> (r & 7)) & 1) ? 0 : coder.code(bytes, offsets[r * stride]!, offsets[(r + 1) * stride]!);
   }
 }

@@ -1,6 +1,7 @@
 import type { ParquetMetaData } from 'parquet-wasm';
 import { LoadError, type ByteSource } from '../types.ts';
 import type { ParquetWasm } from './parquet-wasm.ts';
+import { describe } from './describe.ts';
 
 /** Row groups decoded by one call: one, or a few consecutive small ones (see batchGroups). */
 export interface GroupBatch {
@@ -74,9 +75,4 @@ function batchGroups(groups: { rows: number; bytes: number }[], fileBytes: numbe
     size += g.bytes;
   });
   return batches;
-}
-
-function describe(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return (text.split('\n')[0] ?? '').slice(0, 200);
 }

@@ -1,70 +1,73 @@
-import { Table, makeVector, tableFromIPC, type Data, type Schema, type Vector } from 'apache-arrow';
+import { tableFromIPC, type Data, type Schema, type Table } from 'apache-arrow';
 import { parseRecordBatch, parseSchema } from 'arrow-js-ffi';
 import { uniqueNames } from '../column-names.ts';
-import { CancelledError, LoadError, type ByteSource, type LoadOptions } from '../types.ts';
+import { LoadError, type ByteSource, type LoadOptions } from '../types.ts';
+import { assembledTable } from './assembled-table.ts';
 import { ColumnAssembler } from './column-assembler.ts';
+import { readNativeParquet } from './native-reader.ts';
 import { checkEnvelope } from './parquet-checks.ts';
 import { readLayout, type GroupBatch } from './parquet-layout.ts';
 import { parquetWasm, type ParquetWasm } from './parquet-wasm.ts';
-
-/** Yield to the event loop at most this often (ms), so a cancel message can arrive. */
-const YIELD_EVERY_MS = 16;
+import { describe } from './describe.ts';
+import { GroupProgress } from './group-progress.ts';
 
 /**
- * Reads a Parquet file row group by row group into one Arrow table of the workbench's types (see
- * ColumnAssembler). Each group is decoded by parquet-wasm's synchronous reader and its columns are
- * copied straight out of wasm memory (Arrow C data interface, no IPC serialisation) into
- * preallocated columns, so memory holds the file, one decoded group and the table.
- *
- * Why synchronous: parquet-wasm's async ParquetFile reader panics on damaged pages inside a
- * microtask, so its promise never settles (a hang); the synchronous reader returns an error.
+ * Reads a Parquet file into one Arrow table of the workbench's types (see ColumnAssembler). Flat
+ * files in the common encodings and codecs are decoded in TypeScript (native-reader.ts); anything
+ * else goes, whole, to parquet-wasm (readParquetWasm). Both give the same table.
  */
 export async function readParquet(
   source: ByteSource,
   options: Pick<LoadOptions, 'signal' | 'onProgress'> = {},
 ): Promise<{ table: Table; warnings: string[] }> {
-  const name = source.name;
   await checkEnvelope(source);
+  const bytes = await source.slice(0, source.size);
+  const native = await readNativeParquet(source.name, bytes, options);
+  if ('table' in native) return native;
+  return readParquetWasm(source, options, bytes);
+}
+
+/**
+ * Reads a Parquet file row group by row group with parquet-wasm: each group is decoded by its
+ * synchronous reader and its columns are copied straight out of wasm memory (Arrow C data
+ * interface, no IPC serialisation) into preallocated columns, so memory holds the file, one
+ * decoded group and the table.
+ *
+ * Why synchronous: parquet-wasm's async ParquetFile reader panics on damaged pages inside a
+ * microtask, so its promise never settles (a hang); the synchronous reader returns an error.
+ */
+export async function readParquetWasm(
+  source: ByteSource,
+  options: Pick<LoadOptions, 'signal' | 'onProgress'> = {},
+  fileBytes?: Uint8Array,
+): Promise<{ table: Table; warnings: string[] }> {
+  const name = source.name;
+  if (!fileBytes) await checkEnvelope(source);
   let pq: ParquetWasm;
   try {
     pq = await parquetWasm();
   } catch (err) {
     throw new LoadError(name, `the Parquet reader (WebAssembly) could not start (${describe(err)})`);
   }
-  const bytes = await source.slice(0, source.size);
+  const bytes = fileBytes ?? (await source.slice(0, source.size));
   const { batches, rows } = await readLayout(pq, source, bytes);
   const schema = fileSchema(pq, bytes, name);
   const names = uniqueNames(schema.fields.map((f) => f.name));
   const columns = schema.fields.map((f, c) => new ColumnAssembler(names[c]!, f.type, rows));
 
-  let done = 0;
-  let lastYield = performance.now();
+  const progress = new GroupProgress(name, options, source.size, rows);
   for (const batch of batches) {
-    if (options.signal?.aborted) throw new CancelledError(name);
+    progress.check();
     try {
       readBatch(pq, bytes, batch, columns);
     } catch (err) {
       const where = batch.groups.length === 1 ? `row group ${batch.groups[0]! + 1}` : `row groups ${batch.groups[0]! + 1}–${batch.groups.at(-1)! + 1}`;
       throw new LoadError(name, `${where} of ${batch.total} cannot be read: the file is damaged (${describe(err)})`);
     }
-    done += batch.rows;
-    options.onProgress?.({ stage: 'reading', done: Math.round((source.size * done) / Math.max(1, rows)), total: source.size });
-    if (performance.now() - lastYield >= YIELD_EVERY_MS) {
-      await new Promise((r) => setTimeout(r, 0));
-      lastYield = performance.now();
-    }
+    await progress.step(batch.rows);
   }
-  if (options.signal?.aborted) throw new CancelledError(name);
-
-  const warnings: string[] = [];
-  const renamed = schema.fields.filter((f, c) => f.name !== names[c]).map((f) => `"${f.name}"`);
-  if (renamed.length) warnings.push(`blank or repeated column names made unique: ${renamed.join(', ')}`);
-  const vectors: Record<string, Vector> = {};
-  for (const col of columns) {
-    warnings.push(...col.warnings());
-    vectors[col.name] = makeVector(col.finish());
-  }
-  return { table: new Table(vectors), warnings };
+  progress.check();
+  return assembledTable(schema.fields.map((f) => f.name), columns);
 }
 
 /** The file's Arrow schema, through the C data interface (a small struct in wasm memory). */
@@ -110,9 +113,4 @@ function readBatch(pq: ParquetWasm, bytes: Uint8Array, batch: GroupBatch, column
   if (!parts) {
     for (const b of tableFromIPC(read().intoIPCStream()).batches) columns.forEach((col, c) => col.add(b.data.children[c]!));
   }
-}
-
-function describe(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return (text.split('\n')[0] ?? '').slice(0, 200);
 }
