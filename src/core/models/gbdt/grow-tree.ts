@@ -68,6 +68,8 @@ export interface LevelWork {
     search: SplitSearch | undefined,
     best: Float64Array,
   ): void;
+  /** `rootRows` (the rows' g and h side by side, the active rows listed), where the work has its own. */
+  rootRows?(q: Quantised, active: Uint8Array, gh: Float64Array, rows: Int32Array): number;
   /**
    * Splits segments of the row list stably into [rows going left][rows going right]. `splits`
    * holds `count` sextuples (start, end, feature, split bin, missing bin, missing goes left 0/1);
@@ -175,17 +177,21 @@ export function growTree(
 
   // The root reads every row in order (an inactive row adds g = h = 0); the root's segment lists
   // the active rows.
-  const m = rootRows(q, active, gh, rows);
+  const m = (work.rootRows ?? rootRows)(q, active, gh, rows);
   let hist = take(scratch, 0, slotSize);
   hist.fill(0, 0, slotSize);
   let best = new Float64Array(4);
   work.buildRoot(features, gh, hist, params.maxDepth > 0 ? search : undefined, best);
 
   let open: Segment[] = [{ node: 0, start: 0, end: m }];
+  // Each open node's unit sums (g, h), from its histogram, or (the last level) from its parent's.
+  let totals: Float64Array | undefined;
   for (let depth = 0; open.length > 0; depth++) {
     const splitting: number[] = [];
+    const sums = new Float64Array(2 * open.length);
     open.forEach(({ node, start, end }, slot) => {
-      const total = slotTotal(hist, slot, layout, features[0]!, matrix.binCounts);
+      const total = totals ? { g: totals[2 * slot]!, h: totals[2 * slot + 1]! } : slotTotal(hist, slot, layout, features[0]!, matrix.binCounts);
+      sums.set([total.g, total.h], 2 * slot);
       const split =
         depth < params.maxDepth && best[4 * slot]! > 0
           ? { gain: best[4 * slot]!, feature: best[4 * slot + 1]!, bin: best[4 * slot + 2]!, defaultLeft: best[4 * slot + 3] === 1 }
@@ -209,6 +215,15 @@ export function growTree(
     });
     const mids = new Int32Array(splitting.length);
     work.partition(scratch, splits, splitting.length, mids);
+    if (depth + 1 >= params.maxDepth) {
+      // The children are leaves, which need only their sums: no histograms for them.
+      open = splitting.flatMap((slot, j) => {
+        const { node, start, end } = open[slot]!;
+        return [{ node: 2 * node + 1, start, end: mids[j]! }, { node: 2 * node + 2, start: mids[j]!, end }];
+      });
+      totals = childSums(hist, layout, splitting, splits, sums);
+      continue;
+    }
     const next: Segment[] = [];
     const built = new Int32Array(4 * splitting.length);
     splitting.forEach((slot, j) => {
@@ -228,8 +243,30 @@ export function growTree(
   return tree;
 }
 
+/**
+ * The unit sums (g, h) of the children of each split, left then right: the left child's are its
+ * parent's bins of the split feature up to the split bin (and the missing bin when missing values go
+ * left), the right child's the parent's total minus those. Integer sums, so exactly what the
+ * children's own histograms would hold.
+ */
+function childSums(hist: Float64Array, layout: HistogramLayout, splitting: number[], splits: Int32Array, parentSums: Float64Array): Float64Array {
+  const out = new Float64Array(4 * splitting.length);
+  splitting.forEach((slot, j) => {
+    const base = slot * layout.slotSize + layout.offsets[splits[6 * j + 2]!]! * 2;
+    const missing = splits[6 * j + 4]!;
+    let g = splits[6 * j + 5] === 1 ? hist[base + 2 * missing]! : 0;
+    let h = splits[6 * j + 5] === 1 ? hist[base + 2 * missing + 1]! : 0;
+    for (let b = 0; b <= splits[6 * j + 3]!; b++) {
+      g += hist[base + 2 * b]!;
+      h += hist[base + 2 * b + 1]!;
+    }
+    out.set([g, h, parentSums[2 * slot]! - g, parentSums[2 * slot + 1]! - h], 4 * j);
+  });
+  return out;
+}
+
 /** Each row's g and h (0 for an inactive row) side by side in `gh`; the active rows listed in `rows`. Returns their count. */
-function rootRows(q: Quantised, active: Uint8Array, gh: Float64Array, rows: Int32Array): number {
+export function rootRows(q: Quantised, active: Uint8Array, gh: Float64Array, rows: Int32Array): number {
   let m = 0;
   for (let i = 0; i < active.length; i++) {
     const on = active[i] === 1;

@@ -103,6 +103,33 @@ const PARTITION: WasmFunction = {
   ],
 };
 
+// rootRows(gq, hq, active, gh, rows, n) → active rows: each row's quantised g and h (i32) as f64 side
+// by side in gh, 0 for a row not active (active[i] ≠ 1); rows lists the active ones (as grow-tree's
+// rootRows, with an i32 select where it branches).
+const ROOT_ROWS: WasmFunction = (() => {
+  const [gq, hq, active, gh, rows, n, i, m, on] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const word = (base: number): number[][] => [op.get(base), op.get(i), op.i32(2), op.i32Shl, op.i32Add];
+  const cell = (from: number, offset: number): number[][] => [
+    op.get(gh), op.get(i), op.i32(4), op.i32Shl, op.i32Add,
+    ...word(from), op.i32Load(), op.i32(0), op.get(on), op.select, op.f64ConvertI32S, op.f64Store(offset),
+  ];
+  return {
+    name: 'rootRows',
+    params: [I32, I32, I32, I32, I32, I32],
+    results: [I32],
+    locals: [I32, I32, I32],
+    body: [
+      ...[op.block, op.loop, op.get(i), op.get(n), op.i32GeU, op.brIf(1)],
+      ...[op.get(active), op.get(i), op.i32Add, op.i32Load8U(), op.i32(1), op.i32Eq, op.set(on)],
+      ...cell(gq, 0), ...cell(hq, 8),
+      ...[op.get(rows), op.get(m), op.i32(2), op.i32Shl, op.i32Add, op.get(i), op.i32Store()],
+      ...[op.get(m), op.get(on), op.i32Add, op.set(m)],
+      ...[op.get(i), op.i32(1), op.i32Add, op.set(i), op.br(0), op.end, op.end],
+      op.get(m),
+    ],
+  };
+})();
+
 /** The kernels, bound to one memory. */
 export interface HistogramKernels extends SearchKernel {
   root4(...args: number[]): void;
@@ -111,9 +138,10 @@ export interface HistogramKernels extends SearchKernel {
   segment1(...args: number[]): void;
   subtract(big: number, parent: number, small: number, bigEnd: number): void;
   partition(rows: number, spare: number, k: number, end: number, column: number, table: number): number;
+  rootRows(gq: number, hq: number, active: number, gh: number, rows: number, n: number): number;
 }
 
-const KERNELS = [rootKernel('root4', 4), rootKernel('root1', 1), segmentKernel('segment4', 4), segmentKernel('segment1', 1), SUBTRACT, PARTITION, SEARCH_SLOT];
+const KERNELS = [rootKernel('root4', 4), rootKernel('root1', 1), segmentKernel('segment4', 4), segmentKernel('segment1', 1), SUBTRACT, PARTITION, SEARCH_SLOT, ROOT_ROWS];
 /** The compiled kernels, for a memory of one thread and for a shared one. */
 const plainModule = compileOnce(() => wasmModule(KERNELS));
 const sharedModule = compileOnce(() => wasmModule(KERNELS, 1, true));
@@ -144,6 +172,8 @@ export interface WasmPlacement {
   table: number;
   /** The split search's arrays (split-search-wasm.ts). */
   search: number;
+  /** A tree's quantised g, h (i32) and active bytes, copied in for rootRows. */
+  quantised: number;
   /** Bytes of one level's histograms. */
   histBytes: number;
   end: number;
@@ -159,8 +189,9 @@ export function wasmPlacement(matrix: Pick<FeatureMatrix, 'rows' | 'features'>, 
   const spare = rows + align(4 * n);
   const table = spare + align(4 * n);
   const search = table + 256;
-  const hist0 = search + searchBytes(matrix.features);
-  return { bins: 0, gh, rows, spare, table, search, hist0, hist1: hist0 + histBytes, histBytes, end: hist0 + 2 * histBytes };
+  const quantised = search + searchBytes(matrix.features);
+  const hist0 = quantised + align(9 * n);
+  return { bins: 0, gh, rows, spare, table, search, quantised, hist0, hist1: hist0 + histBytes, histBytes, end: hist0 + 2 * histBytes };
 }
 
 /** The root's histogram (as buildRootHistogram) of the given features into the slot at `histAt`. */
@@ -240,7 +271,7 @@ export interface WasmHistograms {
 /**
  * The histogram loops in WebAssembly for one matrix and maximum depth, with the scratch arrays they
  * work on, or undefined when the host lacks WebAssembly SIMD (or shared WebAssembly memory, when
- * `shared`) or the memory needed (the matrix, 24 bytes a row, two levels of up to
+ * `shared`) or the memory needed (the matrix, 33 bytes a row, two levels of up to
  * min(2^maxDepth, rows) histograms) is over the limit.
  */
 export function wasmHistograms(matrix: FeatureMatrix, layout: HistogramLayout, maxDepth: number, options: { limit?: number; shared?: boolean } = {}): WasmHistograms | undefined {
@@ -285,6 +316,15 @@ export function wasmHistograms(matrix: FeatureMatrix, layout: HistogramLayout, m
     buildLevel(features, rows, gh, segments, count, hist, parent, search, best) {
       wasmLevel(kernels, at.bins, n, layout, features, inMemory(rows), inMemory(gh), segments, count, hist, inMemory(hist), inMemory(parent));
       if (search) wasmSearchSlots(kernels, memory, at.search, hist, inMemory(hist), 2 * count, layout, features, search, best);
+    },
+    rootRows(q, active, gh, rows) {
+      const g = new Int32Array(buffer, at.quantised, n);
+      const h = new Int32Array(buffer, at.quantised + 4 * n, n);
+      const on = new Uint8Array(buffer, at.quantised + 8 * n, n);
+      g.set(q.g);
+      h.set(q.h);
+      on.set(active);
+      return kernels.rootRows(g.byteOffset, h.byteOffset, on.byteOffset, inMemory(gh), inMemory(rows), n);
     },
     partition(lists, splits, count, mids) {
       const rowsAt = inMemory(lists.rows);
