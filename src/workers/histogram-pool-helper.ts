@@ -52,7 +52,7 @@ export function histogramHelper(reply: (message: HelperReply) => void): (data: u
       const items = c[CONTROL.ITEMS]!;
       for (let chunk = Atomics.add(c, CONTROL.NEXT_ITEM, 1); chunk < items; chunk = Atomics.add(c, CONTROL.NEXT_ITEM, 1)) {
         const part = all.subarray(4 * chunk, 4 * chunk + 4);
-        if (op === OP.WASM_ROOT) wasmRoot(kernels, c[CONTROL.BINS_AT]!, rows, layout.offsets, part, c[CONTROL.GH_AT]!, histAt);
+        if (op === OP.WASM_ROOT) wasmRoot(kernels, c[CONTROL.BINS_AT]!, rows, layout.offsets, part, c[CONTROL.GH_AT]!, histAt, c[CONTROL.PARENT_AT]!);
         else {
           const segments = view<Int32Array>(CONTROL.SEGMENTS);
           wasmLevel(kernels, c[CONTROL.BINS_AT]!, rows, layout, part, c[CONTROL.ROWS_AT]!, c[CONTROL.GH_AT]!, segments, c[CONTROL.SEGMENT_COUNT]!, hist, histAt, c[CONTROL.PARENT_AT]!);

@@ -1,6 +1,6 @@
 import { partitionRows, searchSlots, serialLevelWork, type LevelWork, type RowLists, type SplitSearch } from '../core/models/gbdt/grow-tree.ts';
 import { buildLevelHistograms, buildRootHistogram, type BinnedColumns, type HistogramLayout } from '../core/models/gbdt/histogram.ts';
-import { wasmLevel, wasmRoot, type HistogramKernels, type WasmPlacement } from '../core/models/gbdt/histogram-wasm.ts';
+import { spareFor, wasmLevel, wasmRoot, type HistogramKernels, type WasmPlacement } from '../core/models/gbdt/histogram-wasm.ts';
 import { OP } from './histogram-pool-protocol.ts';
 import type { HistogramPool } from './histogram-pool.ts';
 
@@ -70,10 +70,11 @@ export class PooledLevelWork implements LevelWork {
     const shared = this.shareFeatures(features);
     if (wasm) {
       const chunks = chunkCount(shared);
-      const fields = { ...this.common(), ...this.searchFields(search, 1, chunks), ...this.wasmFields(gh, hist, shared, chunks) };
+      // PARENT_AT (no parent at the root): the spare copy's buffer.
+      const fields = { ...this.common(), ...this.searchFields(search, 1, chunks), ...this.wasmFields(gh, hist, shared, chunks), PARENT_AT: spareFor(wasm.at, hist.byteOffset) };
       pool.run(OP.WASM_ROOT, fields, this.bounds, () =>
         this.eachChunk(shared, chunks, (part, chunk) => {
-          wasmRoot(wasm.kernels, wasm.at.bins, matrix.rows, layout.offsets, part, gh.byteOffset, hist.byteOffset);
+          wasmRoot(wasm.kernels, wasm.at.bins, matrix.rows, layout.offsets, part, gh.byteOffset, hist.byteOffset, spareFor(wasm.at, hist.byteOffset));
           if (search) searchSlots(hist, 1, layout, part, search, this.candidates.subarray(4 * chunk));
         }),
       );

@@ -14,29 +14,39 @@ import { prepareSearch, SEARCH_SLOT, searchBytes, wasmSearchSlots, type SearchKe
  * rows' g and h, the row lists and two levels of histograms live (a `WasmHistograms`).
  */
 
-// root4(c0, c1, c2, c3, o0, o1, o2, o3, gh, ghEnd): columns at c*, one byte per row from row 0;
-// each feature's bins at o* (16 bytes a bin); every row's (g, h) pair from gh to ghEnd.
-const ROOT_CELL = (c: number, o: number, p: number, v: number): number[][] => [
-  ...[op.get(c), op.i32Load8U(), op.i32(4), op.i32Shl, op.get(o), op.i32Add, op.tee(p)],
+// root4(c0, c1, c2, c3, o0, o1, o2, o3, gh, ghEnd, delta): columns at c*, one byte per row from row 0;
+// each feature's bins at o* (16 bytes a bin); every row's (g, h) pair from gh to ghEnd. Rows go in
+// pairs, the second of each into a second copy of the histograms `delta` bytes on: a feature whose
+// consecutive rows share a bin (common: near-constant columns) then waits on no store of the row
+// before. The caller adds the copies; sums of integers, so the same bits as one copy.
+const ROOT_CELL = (c: number, o: number, p: number, v: number, second: number | undefined): number[][] => [
+  ...[op.get(c), op.i32Load8U(second === undefined ? 0 : 1), op.i32(4), op.i32Shl, op.get(o), op.i32Add, ...(second === undefined ? [] : [op.get(second), op.i32Add]), op.tee(p)],
   ...[op.get(p), op.v128Load(), op.get(v), op.f64x2Add, op.v128Store()],
-  ...[op.get(c), op.i32(1), op.i32Add, op.set(c)],
 ];
 
 function rootKernel(name: string, features: number): WasmFunction {
   const gh = 2 * features;
   const end = gh + 1;
-  const p = end + 1;
-  const v = p + 1;
-  const cells = Array.from({ length: features }, (_, f) => ROOT_CELL(f, features + f, p, v)).flat();
+  const delta = end + 1;
+  const p = delta + 1;
+  const [va, vb] = [p + 1, p + 2];
+  const pair = Array.from({ length: features }, (_, f) => [
+    ...ROOT_CELL(f, features + f, p, va, undefined),
+    ...ROOT_CELL(f, features + f, p, vb, delta),
+    ...[op.get(f), op.i32(2), op.i32Add, op.set(f)],
+  ]).flat();
+  const last = Array.from({ length: features }, (_, f) => ROOT_CELL(f, features + f, p, va, undefined)).flat();
   return {
     name,
-    params: Array<number>(2 * features + 2).fill(I32),
+    params: Array<number>(2 * features + 3).fill(I32),
     results: [],
-    locals: [I32, V128],
+    locals: [I32, V128, V128],
     body: [
-      ...[op.block, op.get(gh), op.get(end), op.i32GeU, op.brIf(0), op.loop],
-      ...[op.get(gh), op.v128Load(), op.set(v), ...cells],
-      ...[op.get(gh), op.i32(16), op.i32Add, op.tee(gh), op.get(end), op.i32LtU, op.brIf(0), op.end, op.end],
+      ...[op.block, op.loop, op.get(gh), op.i32(16), op.i32Add, op.get(end), op.i32GeU, op.brIf(1)],
+      ...[op.get(gh), op.v128Load(), op.set(va), op.get(gh), op.v128Load(16), op.set(vb), ...pair],
+      ...[op.get(gh), op.i32(32), op.i32Add, op.set(gh), op.br(0), op.end, op.end],
+      // An odd row count leaves one row.
+      ...[op.get(gh), op.get(end), op.i32LtU, op.if, op.get(gh), op.v128Load(), op.set(va), ...last, op.end],
     ],
   };
 }
@@ -67,17 +77,33 @@ function segmentKernel(name: string, features: number): WasmFunction {
   };
 }
 
-// subtract(big, parent, small, bigEnd): big = parent − small, 16 bytes at a time, up to bigEnd.
-const SUBTRACT: WasmFunction = {
-  name: 'subtract',
-  params: [I32, I32, I32, I32],
+// subtract(big, parent, small, bigEnd): big = parent − small, 16 bytes at a time, up to bigEnd; add
+// likewise (sum = a + b).
+function pairwise(name: string, combine: number[]): WasmFunction {
+  return {
+    name,
+    params: [I32, I32, I32, I32],
+    results: [],
+    locals: [],
+    body: [
+      ...[op.block, op.get(0), op.get(3), op.i32GeU, op.brIf(0), op.loop],
+      ...[op.get(0), op.get(1), op.v128Load(), op.get(2), op.v128Load(), combine, op.v128Store()],
+      ...[op.get(1), op.i32(16), op.i32Add, op.set(1), op.get(2), op.i32(16), op.i32Add, op.set(2)],
+      ...[op.get(0), op.i32(16), op.i32Add, op.tee(0), op.get(3), op.i32LtU, op.brIf(0), op.end, op.end],
+    ],
+  };
+}
+
+// zero(at, end): 0 from at to end, 16 bytes at a time.
+const ZERO: WasmFunction = {
+  name: 'zero',
+  params: [I32, I32],
   results: [],
   locals: [],
   body: [
-    ...[op.block, op.get(0), op.get(3), op.i32GeU, op.brIf(0), op.loop],
-    ...[op.get(0), op.get(1), op.v128Load(), op.get(2), op.v128Load(), op.f64x2Sub, op.v128Store()],
-    ...[op.get(1), op.i32(16), op.i32Add, op.set(1), op.get(2), op.i32(16), op.i32Add, op.set(2)],
-    ...[op.get(0), op.i32(16), op.i32Add, op.tee(0), op.get(3), op.i32LtU, op.brIf(0), op.end, op.end],
+    ...[op.block, op.get(0), op.get(1), op.i32GeU, op.brIf(0), op.loop],
+    ...[op.get(0), op.f64Const(0), op.f64x2Splat, op.v128Store()],
+    ...[op.get(0), op.i32(16), op.i32Add, op.tee(0), op.get(1), op.i32LtU, op.brIf(0), op.end, op.end],
   ],
 };
 
@@ -137,11 +163,13 @@ export interface HistogramKernels extends SearchKernel {
   segment4(...args: number[]): void;
   segment1(...args: number[]): void;
   subtract(big: number, parent: number, small: number, bigEnd: number): void;
+  add(sum: number, a: number, b: number, sumEnd: number): void;
+  zero(at: number, end: number): void;
   partition(rows: number, spare: number, k: number, end: number, column: number, table: number): number;
   rootRows(gq: number, hq: number, active: number, gh: number, rows: number, n: number): number;
 }
 
-const KERNELS = [rootKernel('root4', 4), rootKernel('root1', 1), segmentKernel('segment4', 4), segmentKernel('segment1', 1), SUBTRACT, PARTITION, SEARCH_SLOT, ROOT_ROWS];
+const KERNELS = [rootKernel('root4', 4), rootKernel('root1', 1), segmentKernel('segment4', 4), segmentKernel('segment1', 1), pairwise('subtract', op.f64x2Sub), pairwise('add', op.f64x2Add), ZERO, PARTITION, SEARCH_SLOT, ROOT_ROWS];
 /** The compiled kernels, for a memory of one thread and for a shared one. */
 const plainModule = compileOnce(() => wasmModule(KERNELS));
 const sharedModule = compileOnce(() => wasmModule(KERNELS, 1, true));
@@ -194,16 +222,28 @@ export function wasmPlacement(matrix: Pick<FeatureMatrix, 'rows' | 'features'>, 
   return { bins: 0, gh, rows, spare, table, search, quantised, hist0, hist1: hist0 + histBytes, histBytes, end: hist0 + 2 * histBytes };
 }
 
-/** The root's histogram (as buildRootHistogram) of the given features into the slot at `histAt`. */
-export function wasmRoot(k: HistogramKernels, binsAt: number, n: number, offsets: Int32Array, features: Int32Array, ghAt: number, histAt: number): void {
+/** The other level's histogram buffer than the one at `histAt`: free while the root is built. */
+export function spareFor(at: WasmPlacement, histAt: number): number {
+  return histAt === at.hist0 ? at.hist1 : at.hist0;
+}
+
+/**
+ * The root's histogram (as buildRootHistogram) of the given features into the slot at `histAt`;
+ * `spareAt`: a slot's room, used for the second copy (rootKernel) of these features' cells.
+ */
+export function wasmRoot(k: HistogramKernels, binsAt: number, n: number, offsets: Int32Array, features: Int32Array, ghAt: number, histAt: number, spareAt: number): void {
   const column = (f: number): number => binsAt + f * n;
   const o = (f: number): number => histAt + offsets[f]! * 16;
+  const delta = spareAt - histAt;
+  const group = (fs: number[]): void => {
+    for (const f of fs) k.zero(o(f) + delta, o(f + 1) + delta);
+    if (fs.length === 4) k.root4(...fs.map(column), ...fs.map(o), ghAt, ghAt + 16 * n, delta);
+    else k.root1(column(fs[0]!), o(fs[0]!), ghAt, ghAt + 16 * n, delta);
+    for (const f of fs) k.add(o(f), o(f), o(f) + delta, o(f + 1));
+  };
   let j = 0;
-  for (; j + 4 <= features.length; j += 4) {
-    const [f0, f1, f2, f3] = [features[j]!, features[j + 1]!, features[j + 2]!, features[j + 3]!];
-    k.root4(column(f0), column(f1), column(f2), column(f3), o(f0), o(f1), o(f2), o(f3), ghAt, ghAt + 16 * n);
-  }
-  for (; j < features.length; j++) k.root1(column(features[j]!), o(features[j]!), ghAt, ghAt + 16 * n);
+  for (; j + 4 <= features.length; j += 4) group([features[j]!, features[j + 1]!, features[j + 2]!, features[j + 3]!]);
+  for (; j < features.length; j++) group([features[j]!]);
 }
 
 /**
@@ -306,11 +346,12 @@ export function wasmHistograms(matrix: FeatureMatrix, layout: HistogramLayout, m
     return array.byteOffset;
   };
   const inside = { ...matrix, bins };
+
   const goesLeft = new Uint8Array(buffer, at.table, 256);
   prepareSearch(memory, at.search, layout, matrix.binCounts);
   const work: LevelWork = {
     buildRoot(features, gh, hist, search, best) {
-      wasmRoot(kernels, at.bins, n, layout.offsets, features, inMemory(gh), inMemory(hist));
+      wasmRoot(kernels, at.bins, n, layout.offsets, features, inMemory(gh), inMemory(hist), spareFor(at, inMemory(hist)));
       if (search) wasmSearchSlots(kernels, memory, at.search, hist, inMemory(hist), 1, layout, features, search, best);
     },
     buildLevel(features, rows, gh, segments, count, hist, parent, search, best) {
