@@ -16,9 +16,9 @@ export interface RoundGrowerFactory extends GrowerFactory {
 /**
  * Softmax boosting on several threads in Node: a round's trees (one per class, all from the round's
  * gradients) grow at once, whole, one per thread, each with the one-thread grower (WebAssembly
- * loops) on its own copy of the matrix. Tree j of a round goes to thread j mod `threads` (thread 0:
- * the caller, after the helpers' trees are sent). Every tree is the one-thread grower's, so the
- * model is the same bit for bit. Binary boosting has one tree a round: it runs on the caller alone.
+ * loops) on its own copy of the matrix; the caller grows its share after the helpers' trees are
+ * sent (RoundGrower.shareOut). Every tree is the one-thread grower's, so the model is the same bit
+ * for bit. Binary boosting has one tree a round: it runs on the caller alone.
  */
 export function parallelRoundGrower(options: { threads?: number } = {}): RoundGrowerFactory {
   const threads = Math.max(1, options.threads ?? Math.min(8, availableParallelism()));
@@ -41,10 +41,17 @@ export function parallelRoundGrower(options: { threads?: number } = {}): RoundGr
   });
 }
 
+/** A tree asked for, waiting for its round's requests to be shared out. */
+interface Request {
+  args: [Quantised, Uint8Array, Int32Array, Int32Array];
+  resolve: (tree: Tree | PromiseLike<Tree>) => void;
+  reject: (error: unknown) => void;
+}
+
 class RoundGrower implements TreeGrower {
   readonly device: string;
   readonly concurrency: number;
-  private asked = 0;
+  private pending: Request[] = [];
 
   constructor(
     private readonly local: TreeGrower,
@@ -59,18 +66,34 @@ class RoundGrower implements TreeGrower {
   }
 
   grow(q: Quantised, active: Uint8Array, features: Int32Array, nodeOfRow: Int32Array): Promise<Tree> {
-    // A round asks for its trees in one synchronous run: count from 0 in each, so a round of one
-    // tree (binary) stays on the caller, with no copies to a helper.
-    if (this.asked === 0) queueMicrotask(() => (this.asked = 0));
-    const at = this.asked++ % this.concurrency;
-    // The caller's own tree waits for the run to end (the helpers' trees sent).
-    if (at === 0) return Promise.resolve().then(() => this.local.grow(q, active, features, nodeOfRow));
-    return this.helpers[at - 1]!.grow(q, active, features, nodeOfRow);
+    // A round asks for its trees in one synchronous run; they are shared out when it ends.
+    if (this.pending.length === 0) queueMicrotask(() => this.shareOut());
+    return new Promise((resolve, reject) => this.pending.push({ args: [q, active, features, nodeOfRow], resolve, reject }));
   }
 
   dispose(): void {
     this.local.dispose();
     for (const h of this.helpers) h.send({ type: 'drop' });
+  }
+
+  /**
+   * The helpers take the first trees of the round, in turn, and the caller the last
+   * ⌊trees / threads⌋ (all of a one-tree round, which then needs no copies): the caller also runs
+   * the round's per-row loops, so it grows fewer.
+   */
+  private shareOut(): void {
+    const requests = this.pending;
+    this.pending = [];
+    const own = requests.length === 1 ? 1 : Math.floor(requests.length / this.concurrency);
+    const sent = requests.length - own;
+    requests.slice(0, sent).forEach((r, j) => this.helpers[j % this.helpers.length]!.grow(...r.args).then(r.resolve, r.reject));
+    for (const r of requests.slice(sent)) {
+      try {
+        r.resolve(this.local.grow(...r.args));
+      } catch (error) {
+        r.reject(error);
+      }
+    }
   }
 }
 
