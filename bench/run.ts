@@ -66,7 +66,7 @@ const f = (x: number | null, d = 2) => (x === null ? '—' : x.toFixed(d));
 const mark = (x: number | null, goal: number) => (x === null ? ' ' : x <= goal ? '✓' : '✗');
 console.log(`Load: KDD Cup 99 10 % (${ROWS.toLocaleString('en')} rows × 42), seconds, median of ${REPEAT} (ours in one fresh process; cold = its first load)`);
 console.log('timed, for every reader: from the file on disk to a table in memory, in the timing process (no process or worker start-up):');
-console.log('  ours    loadTable(blobSource(openAsBlob(file))): reads the file, gunzips (zlib thread) or decodes Parquet (parquet-wasm), parses, builds the Arrow table');
+console.log('  ours    loadTable(blobSource(openAsBlob(file))): reads the file, gunzips (zlib thread) or decodes Parquet (our TypeScript decoder; parquet-wasm for what it does not cover), parses, builds the Arrow table');
 console.log('  polars  readCSV(readFileSync(file), { hasHeader: false }) / readParquet(file)   pandas  read_csv(file, header=None)');
 console.log(`goals: ours/pandas ≤ ${GOALS.oursOverPandas}, ours/polars ≤ ${GOALS.oursOverPolars}, peak memory ≤ ${GOALS.peakOverArrow}× the Arrow table`);
 console.log('format    ours s  (cold)  pandas s  polars s  ours/pandas  ours/polars  Arrow MB  peak MB  peak/Arrow');

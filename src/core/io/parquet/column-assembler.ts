@@ -194,7 +194,7 @@ export class ColumnAssembler {
   }
 
   /** Moves past n rows written in place; valid[i] = 0 marks row i null (null: none are). */
-  advance(n: number, valid: Uint8Array | null, nulls: number): void {
+  advance(n: number, valid: Int32Array | null, nulls: number): void {
     const at = this.at;
     if (nulls > 0) {
       if (!this.validity) {

@@ -35,7 +35,7 @@ export function decodeHybrid(
   end: number,
   bitWidth: number,
   count: number,
-  out: Int32Array | Uint8Array,
+  out: Int32Array,
   runs: RunList | null = null,
 ): number {
   if (bitWidth > 32) throw new Error(`a bit width of ${bitWidth}`);
@@ -78,7 +78,7 @@ export function decodeHybrid(
 }
 
 /** n values of width w packed LSB first from bytes[pos…] into out[at…]. */
-export function unpack(bytes: Uint8Array, pos: number, w: number, n: number, out: Int32Array | Uint8Array, at: number): void {
+export function unpack(bytes: Uint8Array, pos: number, w: number, n: number, out: Int32Array, at: number): void {
   if (w === 0) {
     out.fill(0, at, at + n);
     return;

@@ -21,14 +21,15 @@ const DATA_PAGE_V2 = 3;
 
 /** Buffers reused from page to page (each page is finished before the next is read). */
 export class Scratch {
-  levels = new Uint8Array(1024);
+  /** Int32 like the indices, so the hybrid decoder sees one array type (and stays monomorphic). */
+  levels = new Int32Array(1024);
   indices = new Int32Array(1024);
   /** Values of narrow integer columns on their way through 32-bit words. */
   words = new Int32Array(1024);
   readonly runs = new RunList();
 
-  levelBuffer(n: number): Uint8Array {
-    if (this.levels.length < n) this.levels = new Uint8Array(n * 2);
+  levelBuffer(n: number): Int32Array {
+    if (this.levels.length < n) this.levels = new Int32Array(n * 2);
     return this.levels;
   }
 
@@ -149,7 +150,7 @@ export class NativeColumn {
     }
     // Definition levels: 1 = a value, 0 = null. A v2 header counts the nulls, so a page without
     // any skips them.
-    let valid: Uint8Array | null = null;
+    let valid: Int32Array | null = null;
     let nulls = 0;
     if (this.optional && !(h.type === DATA_PAGE_V2 && h.nulls === 0)) {
       valid = scratch.levelBuffer(n);
@@ -212,8 +213,8 @@ export class NativeColumn {
   }
 
   /** Booleans, PLAIN (bit-packed) or RLE (length-prefixed), into the column's bitmap. */
-  private readBools(h: PageHeader, body: Uint8Array, pos: number, n: number, valid: Uint8Array | null, present: number, at: number): void {
-    const bits = new Uint8Array(present);
+  private readBools(h: PageHeader, body: Uint8Array, pos: number, n: number, valid: Int32Array | null, present: number, at: number): void {
+    const bits = new Int32Array(present);
     if (h.encoding === PLAIN) decodePlain(this.target, body, pos, body.length, present, bits, 0);
     else if (h.encoding === RLE) {
       if (pos + 4 > body.length) throw new Error('the page ends before its values');

@@ -31,7 +31,7 @@ export function snappyUncompress(src: Uint8Array, start: number, end: number, ou
       }
       n += 1;
       if (n > end - pos || n > outLength - op) corrupt('a literal runs past the end');
-      if (n < 32) for (let k = 0; k < n; k++) out[op + k] = src[pos + k]!;
+      if (n < 64) for (let k = 0; k < n; k++) out[op + k] = src[pos + k]!;
       else out.set(src.subarray(pos, pos + n), op);
       pos += n;
       op += n;
@@ -55,10 +55,12 @@ export function snappyUncompress(src: Uint8Array, start: number, end: number, ou
       pos += 4;
     }
     if (offset === 0 || offset > op || n > outLength - op) corrupt('a copy reaches outside the output');
-    let from = op - offset;
-    // An overlapping copy (offset < n) repeats a pattern, so it must go byte by byte.
-    if (offset >= n && n >= 32) out.copyWithin(op, from, from + n);
-    else for (let k = 0; k < n; k++) out[op + k] = out[from++]!;
+    // An overlapping copy (offset < n) repeats a pattern, so it goes byte by byte (a run of one
+    // byte, offset 1, is a fill).
+    const from = op - offset;
+    if (offset === 1) out.fill(out[from]!, op, op + n);
+    else if (n >= 64 && offset >= n) out.copyWithin(op, from, from + n);
+    else for (let k = 0; k < n; k++) out[op + k] = out[from + k]!;
     op += n;
   }
   if (op !== outLength) corrupt(`${op} bytes decoded, ${outLength} expected`);
