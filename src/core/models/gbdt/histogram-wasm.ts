@@ -51,28 +51,34 @@ function rootKernel(name: string, features: number): WasmFunction {
   };
 }
 
-// segment4(c0, c1, c2, c3, o0, o1, o2, o3, gh, rows, rowsEnd): as root4 for the rows listed
-// (Int32) from rows to rowsEnd.
+// segment4(c0, c1, c2, c3, o0, o1, o2, o3, gh, rows, rowsEnd, delta): as root4 for the rows listed
+// (Int32) from rows to rowsEnd, in pairs, the second of each into the copy `delta` bytes on.
 function segmentKernel(name: string, features: number): WasmFunction {
   const gh = 2 * features;
   const rows = gh + 1;
   const end = rows + 1;
-  const i = end + 1;
-  const p = i + 1;
-  const v = p + 1;
-  const cells = Array.from({ length: features }, (_, f) => [
-    ...[op.get(f), op.get(i), op.i32Add, op.i32Load8U(), op.i32(4), op.i32Shl, op.get(features + f), op.i32Add, op.tee(p)],
+  const delta = end + 1;
+  const [i, j, p, va, vb] = [delta + 1, delta + 2, delta + 3, delta + 4, delta + 5];
+  const cell = (f: number, row: number, v: number, second: boolean): number[][] => [
+    ...[op.get(f), op.get(row), op.i32Add, op.i32Load8U(), op.i32(4), op.i32Shl, op.get(features + f), op.i32Add, ...(second ? [op.get(delta), op.i32Add] : []), op.tee(p)],
     ...[op.get(p), op.v128Load(), op.get(v), op.f64x2Add, op.v128Store()],
-  ]).flat();
+  ];
+  const load = (row: number, offset: number, v: number): number[][] => [
+    ...[op.get(rows), op.i32Load(offset), op.set(row), op.get(gh), op.get(row), op.i32(4), op.i32Shl, op.i32Add, op.v128Load(), op.set(v)],
+  ];
+  const pair = Array.from({ length: features }, (_, f) => [...cell(f, i, va, false), ...cell(f, j, vb, true)]).flat();
+  const last = Array.from({ length: features }, (_, f) => cell(f, i, va, false)).flat();
   return {
     name,
-    params: Array<number>(2 * features + 3).fill(I32),
+    params: Array<number>(2 * features + 4).fill(I32),
     results: [],
-    locals: [I32, I32, V128],
+    locals: [I32, I32, I32, V128, V128],
     body: [
-      ...[op.block, op.get(rows), op.get(end), op.i32GeU, op.brIf(0), op.loop],
-      ...[op.get(rows), op.i32Load(), op.set(i), op.get(gh), op.get(i), op.i32(4), op.i32Shl, op.i32Add, op.v128Load(), op.set(v), ...cells],
-      ...[op.get(rows), op.i32(4), op.i32Add, op.tee(rows), op.get(end), op.i32LtU, op.brIf(0), op.end, op.end],
+      ...[op.block, op.loop, op.get(rows), op.i32(4), op.i32Add, op.get(end), op.i32GeU, op.brIf(1)],
+      ...load(i, 0, va), ...load(j, 4, vb), ...pair,
+      ...[op.get(rows), op.i32(8), op.i32Add, op.set(rows), op.br(0), op.end, op.end],
+      // An odd row count leaves one row.
+      ...[op.get(rows), op.get(end), op.i32LtU, op.if, ...load(i, 0, va), ...last, op.end],
     ],
   };
 }
@@ -267,32 +273,37 @@ export function wasmLevel(
   const { offsets, slotSize } = layout;
   const column = (f: number): number => binsAt + f * n;
   const spans = cellSpans(layout, features);
+  const slotAt = (slot: number): number => histAt + slot * slotSize * 8;
+  // Each small child's sibling slot (filled by subtraction at the end) holds its second copy meanwhile.
+  const overSpans = (s: number, each: (small: number, spare: number, start: number, end: number) => void): void => {
+    const small = slotAt(segments[4 * s]!);
+    const spare = slotAt(segments[4 * s]! ^ 1);
+    for (let x = 0; x < spans.length; x += 2) each(small, spare, spans[x]! * 8, spans[x + 1]! * 8);
+  };
   zeroBuiltSlots(hist, slotSize, spans, segments, count);
+  for (let s = 0; s < count; s++) overSpans(s, (_, spare, start, end) => k.zero(spare + start, spare + end));
+  const deltaOf = (s: number): number => ((segments[4 * s]! ^ 1) - segments[4 * s]!) * slotSize * 8;
   let j = 0;
   for (; j + 4 <= features.length; j += 4) {
     const [f0, f1, f2, f3] = [features[j]!, features[j + 1]!, features[j + 2]!, features[j + 3]!];
     for (let s = 0; s < count; s++) {
-      const base = histAt + segments[4 * s]! * slotSize * 8;
+      const base = slotAt(segments[4 * s]!);
       const from = rowsAt + 4 * segments[4 * s + 1]!;
       const to = rowsAt + 4 * segments[4 * s + 2]!;
-      k.segment4(column(f0), column(f1), column(f2), column(f3), base + offsets[f0]! * 16, base + offsets[f1]! * 16, base + offsets[f2]! * 16, base + offsets[f3]! * 16, ghAt, from, to);
+      k.segment4(column(f0), column(f1), column(f2), column(f3), base + offsets[f0]! * 16, base + offsets[f1]! * 16, base + offsets[f2]! * 16, base + offsets[f3]! * 16, ghAt, from, to, deltaOf(s));
     }
   }
   for (; j < features.length; j++) {
     const f = features[j]!;
     for (let s = 0; s < count; s++) {
-      const base = histAt + segments[4 * s]! * slotSize * 8;
-      k.segment1(column(f), base + offsets[f]! * 16, ghAt, rowsAt + 4 * segments[4 * s + 1]!, rowsAt + 4 * segments[4 * s + 2]!);
+      const base = slotAt(segments[4 * s]!);
+      k.segment1(column(f), base + offsets[f]! * 16, ghAt, rowsAt + 4 * segments[4 * s + 1]!, rowsAt + 4 * segments[4 * s + 2]!, deltaOf(s));
     }
   }
   for (let s = 0; s < count; s++) {
-    const small = histAt + segments[4 * s]! * slotSize * 8;
-    const big = histAt + (segments[4 * s]! ^ 1) * slotSize * 8;
+    overSpans(s, (small, spare, start, end) => k.add(small + start, small + start, spare + start, small + end));
     const from = parentAt + segments[4 * s + 3]! * slotSize * 8;
-    for (let x = 0; x < spans.length; x += 2) {
-      const start = spans[x]! * 8;
-      k.subtract(big + start, from + start, small + start, big + spans[x + 1]! * 8);
-    }
+    overSpans(s, (small, big, start, end) => k.subtract(big + start, from + start, small + start, big + end));
   }
 }
 
