@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { applyBinning } from '../../../src/core/models/binning/apply-binning.ts';
+import { applyBinning, fitAndApplyBinning } from '../../../src/core/models/binning/apply-binning.ts';
+import { valueBinner } from '../../../src/core/models/binning/bin-values.ts';
 import { fitBinning } from '../../../src/core/models/binning/fit-binning.ts';
 import { binOf, quantileCuts } from '../../../src/core/models/binning/quantile-cuts.ts';
 import { missingBin } from '../../../src/core/models/binning/types.ts';
+import { createRandom } from '../../../src/core/models/random.ts';
 import { loadText } from '../helpers.ts';
 
 const csv = (header: string, rows: (string | number)[][]): string => [header, ...rows.map((r) => r.join(','))].join('\n') + '\n';
@@ -102,5 +104,42 @@ describe('quantile binning', () => {
     expect(() => fitBinning(table, { columns: ['nope'] })).toThrow(/no column named "nope"/);
     const text = await loadText('text.csv', csv('x', [['a'], ['b']]));
     expect(() => applyBinning(text.table, fitted)).toThrow(/numeric in training/);
+  });
+});
+
+describe('binning kernels', () => {
+  it('bin values in WebAssembly as binOf does: cut counts 0 … 254, values on the cuts, nulls, non-finite, row subsets', () => {
+    const random = createRandom(11);
+    const N = 3001;
+    for (const cutCount of [0, 1, 2, 3, 7, 8, 100, 253, 254]) {
+      const cuts = Float64Array.from({ length: cutCount }, (_, j) => j * 1.5 - 40);
+      const values = Float64Array.from({ length: N }, (_, i) =>
+        i % 17 === 0 ? cuts[i % Math.max(1, cutCount)] ?? 0 : i % 23 === 0 ? [NaN, Infinity, -Infinity][i % 3]! : (random.next() - 0.5) * 500,
+      );
+      const valid = Uint8Array.from({ length: N }, (_, i) => (i % 29 === 0 ? 0 : 1));
+      const missing = cutCount + 1;
+      for (const rows of [undefined, Int32Array.from({ length: 999 }, (_, k) => (k * 7919) % N)]) {
+        const n = rows ? rows.length : N;
+        const expected = new Uint8Array(n);
+        const actual = new Uint8Array(n);
+        valueBinner(false).bin(values, valid, rows, cuts, missing, expected);
+        valueBinner(true).bin(values, valid, rows, cuts, missing, actual);
+        expect(actual).toEqual(expected);
+        expect(expected.filter((b) => b === missing).length).toBeGreaterThan(n / 20);
+        if (cutCount > 2) expect(new Set(expected).size).toBeGreaterThan(2);
+      }
+    }
+  });
+
+  it('fit-and-apply gives the binning and matrix of fitBinning then applyBinning', async () => {
+    const rows = Array.from({ length: 400 }, (_, i) => [i % 7 === 0 ? '' : (i * 37) % 101, i % 3 === 0 ? 'tcp' : i % 5 === 0 ? '' : `svc${i % 11}`, i % 13 === 0 ? 'inf' : i / 7, i % 2 === 0 ? 'true' : 'false']);
+    const { table } = await loadText('mixed.csv', csv('a,s,x,b', rows));
+    const subset = Int32Array.from({ length: 300 }, (_, k) => (k * 13) % 400);
+    const options = { columns: ['a', 's', 'x', 'b'], maxBins: 32, rows: subset };
+    const fused = fitAndApplyBinning(table, options);
+    const binning = fitBinning(table, options);
+    expect(fused.binning).toEqual(binning);
+    expect(fused.matrix).toEqual(applyBinning(table, binning, subset));
+    expect(fused.matrix.binCounts.every((c) => c > 2)).toBe(true);
   });
 });

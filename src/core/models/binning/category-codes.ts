@@ -56,7 +56,11 @@ export function categoryCodes(vector: Vector): { codes: Int32Array; labels: stri
  * of the order the loader met the values in.
  */
 export function categoriesByFrequency(vector: Vector, rows: ArrayLike<number>): string[] {
-  const { codes, labels } = categoryCodes(vector);
+  return byFrequency(categoryCodes(vector), rows);
+}
+
+/** As `categoriesByFrequency`, from a column's `categoryCodes`. */
+export function byFrequency({ codes, labels }: { codes: Int32Array; labels: string[] }, rows: ArrayLike<number>): string[] {
   const counts = new Float64Array(labels.length);
   for (let k = 0; k < rows.length; k++) {
     const c = codes[rows[k]!]!;

@@ -1,7 +1,7 @@
 import type { Table, Vector } from 'apache-arrow';
 import { columnKind } from '../../table/column-kind.ts';
 import { numericValues } from '../../table/numeric-values.ts';
-import { categoriesByFrequency } from './category-codes.ts';
+import { byFrequency, categoryCodes } from './category-codes.ts';
 import { quantileCuts } from './quantile-cuts.ts';
 import type { FeatureBinning, FittedBinning } from './types.ts';
 
@@ -20,13 +20,16 @@ export interface BinningOptions {
  * Real bins are capped at maxBins - 1 so the missing bin still fits in a byte.
  */
 export function fitBinning(table: Table, options: BinningOptions): FittedBinning {
-  const maxBins = options.maxBins ?? 256;
-  if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > 256) {
-    throw new RangeError(`maxBins must be an integer from 2 to 256, not ${maxBins}`);
-  }
+  const maxBins = checkedMaxBins(options.maxBins);
   const rows = options.rows ?? identity(table.numRows);
   const features = options.columns.map((name) => fitFeature(column(table, name), name, rows, maxBins - 1));
   return { maxBins, features };
+}
+
+/** maxBins as given (256 when absent), checked. */
+export function checkedMaxBins(maxBins = 256): number {
+  if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > 256) throw new RangeError(`maxBins must be an integer from 2 to 256, not ${maxBins}`);
+  return maxBins;
 }
 
 export function column(table: Table, name: string): Vector {
@@ -36,24 +39,31 @@ export function column(table: Table, name: string): Vector {
 }
 
 function fitFeature(vector: Vector, name: string, rows: ArrayLike<number>, maxReal: number): FeatureBinning {
-  if (columnKind(vector.type) !== 'string') {
-    const { values, valid } = numericValues(vector);
-    const finite = new Float64Array(rows.length);
-    let m = 0;
-    for (let k = 0; k < rows.length; k++) {
-      const i = rows[k]!;
-      const v = values[i]!;
-      if (valid[i] && Number.isFinite(v)) finite[m++] = v;
-    }
-    return { kind: 'numeric', name, cuts: quantileCuts(finite.subarray(0, m), maxReal) };
+  if (columnKind(vector.type) !== 'string') return fitNumeric(numericValues(vector), name, rows, maxReal);
+  return fitCategory(categoryCodes(vector), name, rows, maxReal);
+}
+
+/** A numeric feature's cuts from its column's `numericValues`. */
+export function fitNumeric({ values, valid }: { values: Float64Array; valid: Uint8Array }, name: string, rows: ArrayLike<number>, maxReal: number): Extract<FeatureBinning, { kind: 'numeric' }> {
+  const finite = new Float64Array(rows.length);
+  let m = 0;
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k]!;
+    const v = values[i]!;
+    if (valid[i] && Number.isFinite(v)) finite[m++] = v;
   }
-  const seen = categoriesByFrequency(vector, rows);
+  return { kind: 'numeric', name, cuts: quantileCuts(finite.subarray(0, m), maxReal) };
+}
+
+/** A text feature's categories from its column's `categoryCodes`: the most frequent, the rest in an "other" bin. */
+export function fitCategory(coded: { codes: Int32Array; labels: string[] }, name: string, rows: ArrayLike<number>, maxReal: number): Extract<FeatureBinning, { kind: 'category' }> {
+  const seen = byFrequency(coded, rows);
   if (seen.length <= maxReal) return { kind: 'category', name, categories: seen, otherBin: -1 };
   const kept = seen.slice(0, maxReal - 1);
   return { kind: 'category', name, categories: kept, otherBin: maxReal - 1 };
 }
 
-function identity(n: number): Int32Array {
+export function identity(n: number): Int32Array {
   const rows = new Int32Array(n);
   for (let i = 0; i < n; i++) rows[i] = i;
   return rows;

@@ -1,8 +1,7 @@
 import type { Table } from 'apache-arrow';
 import { encodeLabels } from '../labels.ts';
 import { trainingRows, type TrainedOnTable } from '../training-rows.ts';
-import { applyBinning } from './apply-binning.ts';
-import { fitBinning } from './fit-binning.ts';
+import { applyBinning, fitAndApplyBinning } from './apply-binning.ts';
 import type { FeatureMatrix, FittedBinning } from './types.ts';
 
 export interface BinnedTraining {
@@ -25,9 +24,9 @@ export async function trainBinnedOnTable<M>(
 ): Promise<TrainedOnTable<M>> {
   const { features, classes, rows, y, unlabelledRows } = trainingRows(table, options.label, options.features);
   const t0 = performance.now();
-  const binning = fitBinning(table, { columns: features, maxBins: options.maxBins, rows });
+  const { binning, matrix } = fitAndApplyBinning(table, { columns: features, maxBins: options.maxBins, rows });
   const validation = options.validation && validationRows(options.validation, options.label, classes, binning);
-  const model = await fit({ matrix: applyBinning(table, binning, rows), y, classes, binning, validation });
+  const model = await fit({ matrix, y, classes, binning, validation });
   return { model, features, fitSeconds: (performance.now() - t0) / 1000, unlabelledRows };
 }
 
