@@ -102,6 +102,8 @@ export class NativeColumn {
     if (h.encoding !== PLAIN && h.encoding !== PLAIN_DICTIONARY) throw new NativeUnsupported(`dictionary encoding ${h.encoding}`);
     if (this.isBool) throw new NativeUnsupported('a dictionary of booleans');
     const body = pages.inflate(codec, file, h.dataStart, h.dataStart + h.compressedSize, h.uncompressedSize);
+    // Every entry takes at least a byte: a bigger count is damage, not something to allocate.
+    if (h.values < 0 || h.values > body.length) throw new Error(`a dictionary page of ${h.values} entries in ${body.length} bytes`);
     if (this.target.convert === 'bytes' && !this.wholeDictionary) {
       this.entries = decodeTextEntries(body, 0, body.length, h.values);
       this.dict = new Int32Array(h.values).fill(-1);

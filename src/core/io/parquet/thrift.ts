@@ -54,9 +54,8 @@ export class ThriftReader {
   private value(type: number, depth: number): ThriftValue {
     switch (type) {
       case TRUE:
-        return this.byte() === TRUE; // a bool inside a list or map: one byte
       case FALSE:
-        return false;
+        return this.byte() === TRUE; // a bool inside a list or map: one byte (writers differ on the element type)
       case BYTE:
         return (this.byte() << 24) >> 24;
       case I16:
