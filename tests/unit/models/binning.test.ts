@@ -10,6 +10,22 @@ import { loadText } from '../helpers.ts';
 const csv = (header: string, rows: (string | number)[][]): string => [header, ...rows.map((r) => r.join(','))].join('\n') + '\n';
 const column = (bins: Uint8Array, rows: number, f: number): number[] => [...bins.subarray(f * rows, (f + 1) * rows)];
 
+/** The cuts by definition: all values sorted, a cut below the value at each evenly spaced rank. */
+function sortedRankCuts(values: Float64Array, bins: number): number[] {
+  const sorted = values.slice().sort();
+  const cuts: number[] = [];
+  for (let j = 1; j < bins; j++) {
+    const v = sorted[Math.floor((j * sorted.length) / bins)]!;
+    const below = sorted.findIndex((x) => x >= v);
+    if (below <= 0) continue;
+    const a = sorted[below - 1]!;
+    const mid = a + (v - a) / 2;
+    const cut = mid > a && mid <= v ? mid : v;
+    if (cuts.length === 0 || cut > cuts[cuts.length - 1]!) cuts.push(cut);
+  }
+  return cuts;
+}
+
 describe('quantile binning', () => {
   it('a constant column has one real bin; an all-missing column only fills its missing bin', async () => {
     const { table } = await loadText('constant.csv', csv('c,m,y', [[5, '', 1], [5, '', 0], [5, '', 1]]));
@@ -47,11 +63,23 @@ describe('quantile binning', () => {
     const base = [-3.5, -0, 0, 2, 1e300, 7, 0.1, 0.2];
     const v = Float64Array.from({ length: 5000 }, (_, i) => base[(i * 7919) % base.length]!);
     expect(Array.from(quantileCuts(v.slice(), 7))).toEqual([-1.75, 0.05, 0.15000000000000002, 1.1, 4.5, 5e299]);
-    // One more distinct value than real bins: evenly spaced ranks instead, from the sorted values.
+    // One more distinct value than real bins: evenly spaced ranks instead.
     const many = Float64Array.from({ length: 800 }, (_, i) => i % 8);
-    const cuts = quantileCuts(many, 7);
-    expect(cuts.length).toBeLessThanOrEqual(6);
-    expect(Array.from(many.slice(0, 3))).toEqual([0, 0, 0]);
+    expect(Array.from(quantileCuts(many.slice(), 7))).toEqual(sortedRankCuts(many, 7));
+  });
+
+  it('many values, fewer distinct ones (counted) or not (sorted): the cuts of the sorted values at evenly spaced ranks', () => {
+    const random = createRandom(3);
+    // Skewed like byte counts: many zeros, repeats, a long tail; then all distinct.
+    const skewed = Float64Array.from({ length: 60000 }, () => (random.next() < 0.4 ? 0 : Math.floor(Math.exp(random.next() * 9))));
+    const distinct = Float64Array.from({ length: 30000 }, () => random.next() * 1e6 - 5e5);
+    for (const values of [skewed, distinct]) {
+      for (const bins of [7, 64, 255]) {
+        const cuts = Array.from(quantileCuts(values.slice(), bins));
+        expect(cuts).toEqual(sortedRankCuts(values, bins));
+        expect(cuts.length).toBeGreaterThan(bins / 3);
+      }
+    }
   });
 
   it('a small maxBins caps the real bins at maxBins − 1', () => {

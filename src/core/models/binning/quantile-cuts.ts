@@ -13,31 +13,65 @@ export function quantileCuts(values: Float64Array, maxRealBins: number): Float64
   // only those values sorted, not all n (sorting 200,000 values takes ~20 ms a column here).
   const few = distinctUpTo(values, maxRealBins);
   if (few) {
-    few.sort();
-    for (let i = 1; i < few.length; i++) cuts.push(between(few[i - 1]!, few[i]!));
+    few.values.sort();
+    for (let i = 1; i < few.values.length; i++) cuts.push(between(few.values[i - 1]!, few.values[i]!));
     return Float64Array.from(cuts);
   }
-  values.sort();
+  // Many values but few distinct ones (byte counts, durations): the ranks below come from the
+  // distinct values sorted and their counts, exactly as from all values sorted.
+  const some = distinctUpTo(values, Math.max(MANY_DISTINCT, maxRealBins), true);
+  const ranked = some ? rankedDistinct(some) : undefined;
+  if (!ranked) values.sort();
+  let d = 0;
   for (let j = 1; j < maxRealBins; j++) {
     const rank = Math.floor((j * n) / maxRealBins);
-    const v = values[rank]!;
-    const below = lowerBound(values, v);
+    // v: the value at this rank; below: how many values are smaller; before: the largest of those.
+    let v: number;
+    let below: number;
+    let before: number;
+    if (ranked) {
+      while (ranked.start[d + 1]! <= rank) d++;
+      v = ranked.values[d]!;
+      below = ranked.start[d]!;
+      before = d > 0 ? ranked.values[d - 1]! : NaN;
+    } else {
+      v = values[rank]!;
+      below = lowerBound(values, v);
+      before = below > 0 ? values[below - 1]! : NaN;
+    }
     if (below === 0) continue;
-    const cut = between(values[below - 1]!, v);
+    const cut = between(before, v);
     if (cuts.length === 0 || cut > cuts[cuts.length - 1]!) cuts.push(cut);
   }
   return Float64Array.from(cuts);
 }
 
+/** Distinct values counted at most, for quantiles (rankedDistinct); beyond, all values are sorted. */
+const MANY_DISTINCT = 16384;
+
+/** Distinct values ascending, and where each starts in the sorted order (start[d + 1] − start[d] = its count). */
+function rankedDistinct({ values, counts }: { values: Float64Array; counts?: Int32Array }): { values: Float64Array; start: Float64Array } | undefined {
+  if (!counts) return undefined;
+  const order = Array.from({ length: values.length }, (_, d) => d).sort((a, b) => values[a]! - values[b]!);
+  const sorted = Float64Array.from(order, (d) => values[d]!);
+  const start = new Float64Array(values.length + 1);
+  order.forEach((d, k) => (start[k + 1] = start[k]! + counts[d]!));
+  return { values: sorted, start };
+}
+
 /**
- * The distinct values (−0 counted as 0), unsorted, when there are at most `limit` of them; else
- * undefined, found as soon as one more turns up. An open-addressing set keyed on the value's bits.
+ * The distinct values (−0 counted as 0), unsorted, and with `counting` how often each occurs, when
+ * there are at most `limit` of them; else undefined, found as soon as one more turns up. An
+ * open-addressing set keyed on the value's bits.
  */
-function distinctUpTo(values: Float64Array, limit: number): Float64Array | undefined {
+function distinctUpTo(values: Float64Array, limit: number, counting = false): { values: Float64Array; counts?: Int32Array } | undefined {
   const size = 2 ** Math.ceil(Math.log2(2 * limit + 2));
   const mask = size - 1;
   const keys = new Float64Array(size);
   const used = new Uint8Array(size);
+  /** Where each slot's value is in `found` (counting only). */
+  const position = counting ? new Int32Array(size) : undefined;
+  const counts = counting ? new Int32Array(limit) : undefined;
   const word = new Float64Array(1);
   const halves = new Uint32Array(word.buffer);
   const found = new Float64Array(limit);
@@ -47,13 +81,20 @@ function distinctUpTo(values: Float64Array, limit: number): Float64Array | undef
     word[0] = v;
     let slot = Math.imul(halves[0]! ^ Math.imul(halves[1]!, 0x9e3779b1), 0x85ebca6b) >>> 0;
     for (slot = (slot ^ (slot >>> 15)) & mask; used[slot] === 1; slot = (slot + 1) & mask) if (keys[slot] === v) break;
-    if (used[slot] === 1) continue;
+    if (used[slot] === 1) {
+      if (counts) counts[position![slot]!]!++;
+      continue;
+    }
     if (count === limit) return undefined;
     used[slot] = 1;
     keys[slot] = v;
+    if (counts) {
+      position![slot] = count;
+      counts[count] = 1;
+    }
     found[count++] = v;
   }
-  return found.subarray(0, count);
+  return { values: found.subarray(0, count), counts: counts?.subarray(0, count) };
 }
 
 /** The bin of a finite value: the number of cuts ≤ v (binary search). */
