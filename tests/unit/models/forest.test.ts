@@ -3,7 +3,7 @@ import { rocAuc } from '../../../src/core/metrics/roc-auc.ts';
 import { applyBinning } from '../../../src/core/models/binning/apply-binning.ts';
 import { fitBinning } from '../../../src/core/models/binning/fit-binning.ts';
 import { CpuClassCounts, type ClassCountSource, type HistogramRequests, type HistogramVisitor, type LevelSplits } from '../../../src/core/models/forest/class-counts.ts';
-import type { ForestGrowerFactory } from '../../../src/core/models/forest/forest-grower.ts';
+import { cpuForestGrower, jsCpuForestGrower, type ForestGrowerFactory } from '../../../src/core/models/forest/forest-grower.ts';
 import type { FeatureHistogram } from '../../../src/core/models/forest/gini-split.ts';
 import { ForestScratch, growForestTree } from '../../../src/core/models/forest/grow-forest-tree.ts';
 import { predictForest, predictForestTable } from '../../../src/core/models/forest/predict-forest.ts';
@@ -89,6 +89,16 @@ describe('random forest', () => {
     const other = await trainForest({ ...options, grower: backwards });
     expect(other.device).toBe('backwards');
     expect(other.trees).toEqual(cpu.trees);
+  });
+
+  it('class counts in WebAssembly grow the same forest as the JS loops: three classes, weights, bootstrap', async () => {
+    const tr3 = syntheticTable(2500, 6, 3);
+    const b = binned(tr3.table);
+    const options = { train: { matrix: b.matrix, y: tr3.y }, classes: ['a', 'b', 'c'], binning: b.binning, params: { trees: 6, seed: 9, maxDepth: 8, classWeight: [1, 3, 0.5] } };
+    const fast = await trainForest({ ...options, grower: cpuForestGrower });
+    const reference = await trainForest({ ...options, grower: jsCpuForestGrower });
+    expect(fast.trees).toEqual(reference.trees);
+    expect(fast.trees.every((t) => t.feature.filter((f) => f >= 0).length > 8)).toBe(true);
   });
 
   it('class weights shift the probabilities towards the weighted class', async () => {

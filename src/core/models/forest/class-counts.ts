@@ -1,4 +1,5 @@
 import type { FeatureMatrix } from '../binning/types.ts';
+import { classCountMemory, type ClassCountMemory } from './class-counts-wasm.ts';
 import type { FeatureHistogram } from './gini-split.ts';
 
 /** The (node, feature) pairs of the current level whose class-count histograms the grower needs. */
@@ -67,22 +68,34 @@ export class CpuClassCounts implements ClassCountSource {
   /** Rows [0, used) of `rows` belong to held nodes. */
   private used = 0;
 
+  /** The batch loop in WebAssembly, with the arrays above in its memory (undefined: JS, the reference). */
+  private readonly wasm: ClassCountMemory | undefined;
+
   constructor(
     private readonly matrix: FeatureMatrix,
     private readonly y: Int32Array,
     classes: number,
+    allowWasm = true,
   ) {
     this.K1 = classes + 1;
-    this.rows = new Int32Array(matrix.rows);
-    this.spill = new Int32Array(matrix.rows);
     let maxBins = 0;
     for (let f = 0; f < matrix.features; f++) maxBins = Math.max(maxBins, matrix.binCounts[f]!);
     this.slot = maxBins * this.K1;
-    this.hist = new Int32Array(BATCH * this.slot);
+    this.wasm = allowWasm ? classCountMemory(matrix, y, BATCH * this.slot) : undefined;
+    this.rows = this.wasm?.rows ?? new Int32Array(matrix.rows);
+    this.spill = this.wasm?.spill ?? new Int32Array(matrix.rows);
+    this.hist = this.wasm?.hist ?? new Int32Array(BATCH * this.slot);
+  }
+
+  /** The tree's draws, in the WebAssembly memory when the batch loop runs there. */
+  private take(draws: Int32Array): Int32Array {
+    if (!this.wasm) return draws;
+    this.wasm.draws.set(draws);
+    return this.wasm.draws;
   }
 
   beginTree(draws: Int32Array): void {
-    this.draws = draws;
+    this.draws = this.take(draws);
     const rows = this.rows;
     let count = 0;
     // Branch-free: about a third of the rows are out of bag, at random.
@@ -97,7 +110,7 @@ export class CpuClassCounts implements ClassCountSource {
 
   /** Starts a tree holding no node yet (nodes come later through `adopt`): the GPU engine's helper for small nodes. */
   beginEmpty(draws: Int32Array): void {
-    this.draws = draws;
+    this.draws = this.take(draws);
     this.used = 0;
     this.start[0] = -1;
   }
@@ -140,7 +153,8 @@ export class CpuClassCounts implements ClassCountSource {
         }
         continue;
       }
-      addBatchClassCounts(matrix, this.y, this.draws, this.rows, start, end, requests.feature, r, e, K1, hist, slot);
+      if (this.wasm) this.wasm.addBatch(start, end, requests.feature, r, e, K1, slot);
+      else addBatchClassCounts(matrix, this.y, this.draws, this.rows, start, end, requests.feature, r, e, K1, hist, slot);
       for (let s = 0; r < e; r++, s++) {
         const miss = matrix.binCounts[requests.feature[r]!]! - 1;
         const offset = s * slot;

@@ -23,13 +23,17 @@ export interface ForestGrower {
 
 export type ForestGrowerFactory = (data: ForestData, params: GrowForestParams) => ForestGrower | Promise<ForestGrower>;
 
-/** The CPU reference grower, one thread. */
-export const cpuForestGrower: ForestGrowerFactory = (data, params) => {
-  const source = new CpuClassCounts(data.matrix, data.y, data.classes);
+/** The CPU grower, one thread: its class counts in WebAssembly where the host has it. */
+export const cpuForestGrower: ForestGrowerFactory = (data, params) => forestGrowerOn(new CpuClassCounts(data.matrix, data.y, data.classes), data, params);
+
+/** The CPU reference grower: one thread, every loop in JS. */
+export const jsCpuForestGrower: ForestGrowerFactory = (data, params) => forestGrowerOn(new CpuClassCounts(data.matrix, data.y, data.classes, false), data, params);
+
+function forestGrowerOn(source: CpuClassCounts, data: ForestData, params: GrowForestParams): ForestGrower {
   const scratch = new ForestScratch(data);
   return {
     device: 'cpu',
     grow: (draws, treeSeed) => growForestTree(source, params, draws, treeSeed, scratch),
     dispose: () => undefined,
   };
-};
+}
