@@ -1,0 +1,32 @@
+import { cpuGrower, type TreeGrower } from '../core/models/gbdt/grower.ts';
+import type { RoundHelperMessage, RoundHelperReply } from './round-pool-protocol.ts';
+
+/**
+ * A boosting helper thread, whatever the platform: give it every message the thread receives; it
+ * grows whole trees with the one-thread grower and answers through `reply` (transferring the tree).
+ */
+export function roundHelper(reply: (message: RoundHelperReply, transfer: ArrayBuffer[]) => void): (message: RoundHelperMessage) => Promise<void> {
+  let grower: TreeGrower | undefined;
+  let nodeOfRow = new Int32Array(0);
+  return async (message) => {
+    try {
+      if (message.type === 'matrix') {
+        grower?.dispose();
+        const { rows, features, bins, binCounts, params } = message;
+        const names = Array.from({ length: features }, (_, f) => `f${f}`);
+        grower = await cpuGrower({ rows, features, bins, binCounts, names, cutPoints: names.map(() => new Float64Array(0)) }, params);
+        nodeOfRow = new Int32Array(rows);
+      } else if (message.type === 'tree') {
+        if (!grower) throw new Error('a tree asked for before its matrix');
+        const tree = await grower.grow(message.q, message.active, message.features, nodeOfRow);
+        const leaves = nodeOfRow.slice();
+        reply({ type: 'tree', tree, nodeOfRow: leaves }, [leaves.buffer, ...[tree.feature, tree.splitBin, tree.defaultLeft, tree.value, tree.gain, tree.cover].map((a) => a.buffer as ArrayBuffer)]);
+      } else {
+        grower?.dispose();
+        grower = undefined;
+      }
+    } catch (error) {
+      reply({ type: 'error', message: error instanceof Error ? error.message : String(error) }, []);
+    }
+  };
+}

@@ -1,0 +1,164 @@
+import type { FeatureMatrix } from '../core/models/binning/types.ts';
+import { cpuGrower, type GrowerFactory, type TreeGrower } from '../core/models/gbdt/grower.ts';
+import type { Quantised } from '../core/models/gbdt/quantise.ts';
+import type { GbdtParams, Tree } from '../core/models/gbdt/types.ts';
+import type { RoundHelperMessage, RoundHelperReply } from './round-pool-protocol.ts';
+
+/** A helper thread as the pool sees it, whatever the platform (round-pool.node.ts, round-pool.browser.ts). */
+export interface RoundHelperThread {
+  postMessage(message: RoundHelperMessage): void;
+  onMessage(listener: (reply: RoundHelperReply) => void): void;
+  onError(listener: (error: Error) => void): void;
+  terminate(): Promise<void>;
+  /** Node: whether the thread keeps the process alive (only while it grows a tree). */
+  hold?(on: boolean): void;
+}
+
+export type SpawnRoundHelper = (index: number) => RoundHelperThread;
+
+/** A GrowerFactory whose helper threads outlive one training (started on first use, or by `start`). */
+export interface RoundGrowerFactory extends GrowerFactory {
+  readonly threads: number;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Softmax boosting on several threads: a round's trees (one per class, all from the round's
+ * gradients) grow at once, whole, one per thread, each with the one-thread grower (WebAssembly
+ * loops) on its own copy of the matrix; the caller grows its share after the helpers' trees are
+ * sent (RoundGrower.shareOut). Every tree is the one-thread grower's, so the model is the same bit
+ * for bit. Binary boosting has one tree a round: it runs on the caller alone.
+ */
+export function roundGrowerFactory(threads: number, spawn: SpawnRoundHelper): RoundGrowerFactory {
+  let helpers: Promise<Helper[]> | undefined;
+  const start = (): Promise<Helper[]> => (helpers ??= Promise.all(Array.from({ length: threads - 1 }, (_, index) => Helper.spawn(spawn, index))));
+  const factory: GrowerFactory = async (matrix, params) => {
+    const local = await cpuGrower(matrix, params);
+    if (threads === 1) return local;
+    const started = await start();
+    return new RoundGrower(local, started, matrix, params);
+  };
+  return Object.assign(factory, {
+    threads,
+    start: async () => void (await start()),
+    close: async () => {
+      const running = helpers;
+      helpers = undefined;
+      await Promise.all((await running?.catch(() => []))?.map((h) => h.terminate()) ?? []);
+    },
+  });
+}
+
+/** A tree asked for, waiting for its round's requests to be shared out. */
+interface Request {
+  args: [Quantised, Uint8Array, Int32Array, Int32Array];
+  resolve: (tree: Tree | PromiseLike<Tree>) => void;
+  reject: (error: unknown) => void;
+}
+
+class RoundGrower implements TreeGrower {
+  readonly device: string;
+  readonly concurrency: number;
+  private pending: Request[] = [];
+
+  constructor(
+    private readonly local: TreeGrower,
+    private readonly helpers: Helper[],
+    matrix: FeatureMatrix,
+    params: GbdtParams,
+  ) {
+    this.concurrency = helpers.length + 1;
+    this.device = `cpu ×${this.concurrency}`;
+    const { rows, features, bins, binCounts } = matrix;
+    for (const h of helpers) h.send({ type: 'matrix', rows, features, bins, binCounts, params });
+  }
+
+  grow(q: Quantised, active: Uint8Array, features: Int32Array, nodeOfRow: Int32Array): Promise<Tree> {
+    // A round asks for its trees in one synchronous run; they are shared out when it ends.
+    if (this.pending.length === 0) queueMicrotask(() => this.shareOut());
+    return new Promise((resolve, reject) => this.pending.push({ args: [q, active, features, nodeOfRow], resolve, reject }));
+  }
+
+  dispose(): void {
+    this.local.dispose();
+    for (const h of this.helpers) h.send({ type: 'drop' });
+  }
+
+  /**
+   * The helpers take the first trees of the round, in turn, and the caller the last
+   * ⌊trees / threads⌋ (all of a one-tree round, which then needs no copies): the caller also runs
+   * the round's per-row loops, so it grows fewer.
+   */
+  private shareOut(): void {
+    const requests = this.pending;
+    this.pending = [];
+    const own = requests.length === 1 ? 1 : Math.floor(requests.length / this.concurrency);
+    const sent = requests.length - own;
+    requests.slice(0, sent).forEach((r, j) => this.helpers[j % this.helpers.length]!.grow(...r.args).then(r.resolve, r.reject));
+    for (const r of requests.slice(sent)) {
+      try {
+        r.resolve(this.local.grow(...r.args));
+      } catch (error) {
+        r.reject(error);
+      }
+    }
+  }
+}
+
+/** One helper thread: its trees are answered in the order asked. */
+class Helper {
+  private readonly waiting: { resolve: (reply: { tree: Tree; nodeOfRow: Int32Array }) => void; reject: (error: Error) => void }[] = [];
+  private failure: Error | undefined;
+
+  private constructor(private readonly thread: RoundHelperThread) {
+    thread.onMessage((reply) => {
+      if (reply.type === 'error') return this.fail(new Error(`boosting helper: ${reply.message}`));
+      if (reply.type === 'tree') this.waiting.shift()?.resolve(reply);
+      if (this.waiting.length === 0) thread.hold?.(false);
+    });
+    thread.onError((error) => this.fail(error));
+  }
+
+  static spawn(spawn: SpawnRoundHelper, index: number): Promise<Helper> {
+    const thread = spawn(index);
+    return new Promise((resolve, reject) => {
+      let started = false;
+      thread.onMessage((reply) => {
+        if (started) return;
+        started = true;
+        if (reply.type === 'ready') resolve(new Helper(thread));
+        else reject(new Error('boosting helper failed to start'));
+        // Ready (its listeners set, which may hold it): from now on it holds the process open
+        // only while it grows a tree.
+        thread.hold?.(false);
+      });
+      thread.onError((error) => (started ? undefined : reject(error)));
+    });
+  }
+
+  send(message: RoundHelperMessage): void {
+    this.thread.postMessage(message);
+  }
+
+  async grow(q: Quantised, active: Uint8Array, features: Int32Array, nodeOfRow: Int32Array): Promise<Tree> {
+    if (this.failure) throw this.failure;
+    this.thread.hold?.(true);
+    const reply = new Promise<{ tree: Tree; nodeOfRow: Int32Array }>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    // Copies of just these rows: the arrays may be views of a larger memory (the boosting row
+    // loops' WebAssembly memory), which a message would copy whole.
+    this.send({ type: 'tree', q: { ...q, g: q.g.slice(), h: q.h.slice() }, active: active.slice(), features });
+    const { tree, nodeOfRow: leaves } = await reply;
+    nodeOfRow.set(leaves);
+    return tree;
+  }
+
+  async terminate(): Promise<void> {
+    await this.thread.terminate();
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const w of this.waiting.splice(0)) w.reject(this.failure);
+  }
+}
