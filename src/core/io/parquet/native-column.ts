@@ -22,26 +22,27 @@ const DATA_PAGE_V2 = 3;
 /** Buffers reused from page to page (each page is finished before the next is read). */
 export class Scratch {
   /** Int32 like the indices, so the hybrid decoder sees one array type (and stays monomorphic). */
-  levels = new Int32Array(1024);
-  indices = new Int32Array(1024);
+  levels: Int32Array = new Int32Array(1024);
+  indices: Int32Array = new Int32Array(1024);
   /** Values of narrow integer columns on their way through 32-bit words. */
-  words = new Int32Array(1024);
+  words: Int32Array = new Int32Array(1024);
   readonly runs = new RunList();
 
   levelBuffer(n: number): Int32Array {
-    if (this.levels.length < n) this.levels = new Int32Array(n * 2);
-    return this.levels;
+    return (this.levels = atLeast(this.levels, n));
   }
 
   indexBuffer(n: number): Int32Array {
-    if (this.indices.length < n) this.indices = new Int32Array(n * 2);
-    return this.indices;
+    return (this.indices = atLeast(this.indices, n));
   }
 
   wordBuffer(n: number): Int32Array {
-    if (this.words.length < n) this.words = new Int32Array(n * 2);
-    return this.words;
+    return (this.words = atLeast(this.words, n));
   }
+}
+
+function atLeast(buffer: Int32Array, n: number): Int32Array {
+  return buffer.length >= n ? buffer : new Int32Array(n * 2);
 }
 
 /**
