@@ -1,5 +1,6 @@
 import type { FeatureMatrix } from '../core/models/binning/types.ts';
-import { emptyTree, setNode, slotTotal } from '../core/models/gbdt/grow-tree.ts';
+import { emptyTree, setNode } from '../core/models/gbdt/grow-tree.ts';
+import { slotTotal } from '../core/models/gbdt/level-work.ts';
 import { cpuGrower, type GrowerFactory, type TreeGrower } from '../core/models/gbdt/grower.ts';
 import { histogramLayout, subtractHistogram, type HistogramLayout } from '../core/models/gbdt/histogram.ts';
 import type { Quantised } from '../core/models/gbdt/quantise.ts';

@@ -1,6 +1,7 @@
-import { partitionRows, searchSlots } from '../core/models/gbdt/grow-tree.ts';
+import { partitionRows, searchSlots } from '../core/models/gbdt/level-work.ts';
 import { buildLevelHistograms, buildRootHistogram, type HistogramLayout } from '../core/models/gbdt/histogram.ts';
-import { histogramKernels, wasmLevel, wasmRoot, type HistogramKernels } from '../core/models/gbdt/histogram-wasm.ts';
+import { histogramKernels, type HistogramKernels } from '../core/models/gbdt/histogram-kernels.ts';
+import { wasmLevel, wasmRoot } from '../core/models/gbdt/histogram-wasm.ts';
 import { CONTROL, OP, parsePoolMessage, HELPER_SPIN_MS, writeError, type BufferKind, type HelperReply } from './histogram-pool-protocol.ts';
 
 type View = Uint8Array | Int32Array | Float64Array;

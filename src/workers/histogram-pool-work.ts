@@ -1,6 +1,7 @@
-import { partitionRows, searchSlots, serialLevelWork, type LevelWork, type RowLists, type SplitSearch } from '../core/models/gbdt/grow-tree.ts';
+import { partitionRows, searchSlots, serialLevelWork, type LevelWork, type RowLists, type SplitSearch } from '../core/models/gbdt/level-work.ts';
 import { buildLevelHistograms, buildRootHistogram, type BinnedColumns, type HistogramLayout } from '../core/models/gbdt/histogram.ts';
-import { spareFor, wasmLevel, wasmRoot, type HistogramKernels, type WasmPlacement } from '../core/models/gbdt/histogram-wasm.ts';
+import type { HistogramKernels } from '../core/models/gbdt/histogram-kernels.ts';
+import { spareFor, wasmLevel, wasmRoot, type WasmPlacement } from '../core/models/gbdt/histogram-wasm.ts';
 import { OP } from './histogram-pool-protocol.ts';
 import type { HistogramPool } from './histogram-pool.ts';
 

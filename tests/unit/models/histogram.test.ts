@@ -4,8 +4,9 @@ import { applyBinning } from '../../../src/core/models/binning/apply-binning.ts'
 import { fitBinning } from '../../../src/core/models/binning/fit-binning.ts';
 import { cpuGrower, jsCpuGrower } from '../../../src/core/models/gbdt/grower.ts';
 import { buildLevelHistograms, buildRootHistogram, histogramLayout, subtractHistogram } from '../../../src/core/models/gbdt/histogram.ts';
-import { searchSlots } from '../../../src/core/models/gbdt/grow-tree.ts';
-import { histogramKernels, wasmHistograms } from '../../../src/core/models/gbdt/histogram-wasm.ts';
+import { searchSlots } from '../../../src/core/models/gbdt/level-work.ts';
+import { histogramKernels } from '../../../src/core/models/gbdt/histogram-kernels.ts';
+import { wasmHistograms } from '../../../src/core/models/gbdt/histogram-wasm.ts';
 import { prepareSearch, searchBytes, wasmSearchSlots } from '../../../src/core/models/gbdt/split-search-wasm.ts';
 import { createRandom } from '../../../src/core/models/random.ts';
 import { FIXED_POINT_BITS, quantise } from '../../../src/core/models/gbdt/quantise.ts';

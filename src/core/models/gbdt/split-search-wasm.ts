@@ -1,6 +1,5 @@
 import { F64, I32, op, V128, type WasmFunction } from '../wasm-module.ts';
-import type { SplitSearch } from './grow-tree.ts';
-import { slotTotal } from './grow-tree.ts';
+import { slotTotal, type SplitSearch } from './level-work.ts';
 import type { HistogramLayout } from './histogram.ts';
 import { MIN_GAIN } from './split-search.ts';
 
