@@ -85,16 +85,18 @@ export function classCountMemory(matrix: FeatureMatrix, y: Int32Array, histCells
     draws: new Int32Array(buffer, drawsAt, n),
     hist: new Int32Array(buffer, histAt, histCells),
     addBatch(start, end, features, from, to, K1, slot) {
-      const from4 = rowsAt + 4 * start;
-      const to4 = rowsAt + 4 * end;
-      const o = (s: number): number => histAt + 4 * s * slot;
-      for (let r = from; r < to; ) {
-        const w = Math.min(4, to - r);
-        const s = r - from;
-        const batch = Array.from({ length: w }, (_, x) => features[r + x]!);
-        k[`counts${w}`]!(...batch.map(column), ...batch.map((_, x) => o(s + x)), from4, to4, at.y, drawsAt, 4 * K1, 4 * (K1 - 1));
-        r += w;
-      }
+      const rows = rowsAt + 4 * start;
+      const rowsEnd = rowsAt + 4 * end;
+      const bin = 4 * K1;
+      const distinct = 4 * (K1 - 1);
+      const c = (r: number): number => column(features[r]!);
+      const o = (r: number): number => histAt + 4 * (r - from) * slot;
+      // Explicit calls (no arrays, no spread): a deep node's rows are few, and this runs per node.
+      let r = from;
+      for (; r + 4 <= to; r += 4) k.counts4!(c(r), c(r + 1), c(r + 2), c(r + 3), o(r), o(r + 1), o(r + 2), o(r + 3), rows, rowsEnd, at.y, drawsAt, bin, distinct);
+      if (to - r === 3) k.counts3!(c(r), c(r + 1), c(r + 2), o(r), o(r + 1), o(r + 2), rows, rowsEnd, at.y, drawsAt, bin, distinct);
+      else if (to - r === 2) k.counts2!(c(r), c(r + 1), o(r), o(r + 1), rows, rowsEnd, at.y, drawsAt, bin, distinct);
+      else if (to - r === 1) k.counts1!(c(r), o(r), rows, rowsEnd, at.y, drawsAt, bin, distinct);
     },
   };
 }
