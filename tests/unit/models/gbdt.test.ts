@@ -27,6 +27,29 @@ describe('gradient-boosted trees', () => {
     expect(onM).toContain(0);
   });
 
+  it('constant columns change no tree (left out of the search); a one-value column with missing values still splits', async () => {
+    const n = matrix.rows;
+    // Two extra features after the others: constant (all bin 0), and one value or missing (bin 0 / 1).
+    const missingOnly = Uint8Array.from({ length: n }, (_, i) => (train.y[i] === 1 && i % 3 !== 0 ? 1 : 0));
+    const wider: FeatureMatrix = {
+      ...matrix,
+      features: matrix.features + 2,
+      names: [...matrix.names, 'constant', 'missing'],
+      bins: Uint8Array.from([...matrix.bins, ...new Uint8Array(n), ...missingOnly]),
+      binCounts: Int32Array.from([...matrix.binCounts, 2, 2]),
+      cutPoints: [...matrix.cutPoints, new Float64Array(0), new Float64Array(0)],
+    };
+    const params = { rounds: 15, maxDepth: 4 };
+    const narrow = await trainGbdt({ train: { matrix, y: train.y }, classes, binning, params });
+    const F1 = matrix.features + 1;
+    const constantOnly = { ...wider, features: F1, names: wider.names.slice(0, F1), bins: wider.bins.subarray(0, F1 * n), binCounts: wider.binCounts.subarray(0, F1), cutPoints: wider.cutPoints.slice(0, F1) };
+    const withConstant = await trainGbdt({ train: { matrix: constantOnly, y: train.y }, classes, binning, params });
+    expect(withConstant.trees).toEqual(narrow.trees);
+    const withMissing = await trainGbdt({ train: { matrix: wider, y: train.y }, classes, binning, params });
+    expect(withMissing.trees.some((t) => t.feature.includes(matrix.features + 1))).toBe(true);
+    expect(withMissing.trees.some((t) => t.feature.includes(matrix.features))).toBe(false);
+  });
+
   it('learns three classes with softmax, one tree per class per round', async () => {
     const tr3 = syntheticTable(2000, 3, 3);
     const te3 = syntheticTable(1000, 4, 3);

@@ -54,6 +54,7 @@ export async function trainGbdt(options: TrainGbdtOptions): Promise<GbdtModel> {
   const rows = boostRows({ y, weights, classes: K, base, sets: together, treeSize });
   const valid = validation && boostRows({ y: validation.y, weights: validation.weights, classes: K, base, sets: 0, treeSize });
 
+  const canSplit = splittableFeatures(matrix);
   const trees: Tree[] = [];
   const history = { train: [] as number[], validation: [] as number[] };
   let bestRound = -1;
@@ -72,7 +73,7 @@ export async function trainGbdt(options: TrainGbdtOptions): Promise<GbdtModel> {
           // A row whose quantised g and h are both 0 adds nothing to any histogram: skipping it
           // changes no sum, and late rounds have many such confidently classified rows.
           const q = rows.quantise(j, rows.gradients(k + j, j), drawn);
-          const features = chooseFeatures(matrix.features, params.colsampleByTree, random);
+          const features = splittable(chooseFeatures(matrix.features, params.colsampleByTree, random), canSplit);
           const set = rows.sets[j]!;
           grown.push(grower.grow(q, set.active, features, set.nodeOfRow));
         }
@@ -113,6 +114,23 @@ export async function trainGbdt(options: TrainGbdtOptions): Promise<GbdtModel> {
     history,
     device: grower.device,
   };
+}
+
+/**
+ * Whether each feature can split any node: not when it has one real bin and no missing value in the
+ * training rows (a constant column), since every candidate then leaves one side empty. Leaving such
+ * features out of a tree's list (after the draw, so the draws do not change) gives the same trees
+ * and saves their histograms and searches: 12 of CIC-IDS's 77 columns are constant, 2 of NSL-KDD's and KDD99's 41.
+ */
+function splittableFeatures(matrix: FeatureMatrix): Uint8Array {
+  const n = matrix.rows;
+  return Uint8Array.from({ length: matrix.features }, (_, f) => (matrix.binCounts[f]! > 2 || matrix.bins.subarray(f * n, (f + 1) * n).includes(1) ? 1 : 0));
+}
+
+/** The features of a list that can split; the first of the list when none can (growTree reads a node's sums from it). */
+function splittable(features: Int32Array, canSplit: Uint8Array): Int32Array {
+  const live = features.filter((f) => canSplit[f] === 1);
+  return live.length > 0 ? live : features.subarray(0, 1);
 }
 
 function chooseFeatures(F: number, fraction: number, random: Random): Int32Array {
