@@ -36,12 +36,20 @@ export function roundGrowerFactory(threads: number, spawn: SpawnRoundHelper): Ro
   const factory: GrowerFactory = async (matrix, params) => {
     const local = await cpuGrower(matrix, params);
     if (threads === 1) return local;
-    const started = await start();
+    let started: Helper[];
+    try {
+      started = await start();
+    } catch {
+      // Helpers that would not start (a worker script the page may not load, no memory): this
+      // training runs on one thread, the same model; a later one tries again.
+      helpers = undefined;
+      return local;
+    }
     return new RoundGrower(local, started, matrix, params);
   };
   return Object.assign(factory, {
     threads,
-    start: async () => void (await start()),
+    start: async () => void (await start().catch(() => (helpers = undefined))),
     close: async () => {
       const running = helpers;
       helpers = undefined;

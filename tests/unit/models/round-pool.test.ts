@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cpuGrower } from '../../../src/core/models/gbdt/grower.ts';
 import { trainGbdt } from '../../../src/core/models/gbdt/train-gbdt.ts';
 import { parallelRoundGrower } from '../../../src/workers/round-pool.node.ts';
+import { roundGrowerFactory } from '../../../src/workers/round-pool.ts';
 import { binned, syntheticTable } from './synthetic.ts';
 
 const pool = parallelRoundGrower({ threads: 2 });
@@ -24,5 +25,23 @@ describe('GBDT with a round’s trees on two threads (round pool)', () => {
       expect(two.trees).toEqual(one.trees);
       expect(two.history).toEqual(one.history);
     }
+  });
+});
+
+describe('round pool whose helpers cannot start', () => {
+  it('trains on one thread (device cpu), the same model', async () => {
+    const failing = roundGrowerFactory(2, () => ({
+      postMessage: () => undefined,
+      onMessage: () => undefined,
+      onError: (listener) => queueMicrotask(() => listener(new Error('the worker script could not be loaded'))),
+      terminate: async () => undefined,
+    }));
+    await failing.start();
+    const { table, y } = syntheticTable(1500, 8, 3);
+    const { matrix, binning } = binned(table);
+    const options = { train: { matrix, y }, classes: ['a', 'b', 'c'], binning, params: { rounds: 5, maxDepth: 3 } };
+    const model = await trainGbdt({ ...options, grower: failing });
+    expect(model.device).toBe('cpu');
+    expect(model.trees).toEqual((await trainGbdt({ ...options, grower: cpuGrower })).trees);
   });
 });
