@@ -113,7 +113,7 @@ describe('WebAssembly histogram loops', () => {
     const layout = { offsets, slotSize: 2 * offsets[binCounts.length]! };
     const slots = 12;
     const memory = new WebAssembly.Memory({ initial: 4 });
-    const kernels = histogramKernels(memory, false)!;
+    const kernels = histogramKernels(memory)!;
     const searchAt = 0;
     const histAt = searchBytes(binCounts.length);
     prepareSearch(memory, searchAt, layout, binCounts);

@@ -10,7 +10,7 @@ export interface GrowParams extends SplitParams {
   learningRate: number;
 }
 
-/** Where the scratch arrays live: the heap, or shared memory that helper threads also see. */
+/** Where the scratch arrays live: the heap, or a WebAssembly memory sized in advance (histogram-wasm.ts), which refuses to grow them. */
 export interface ScratchAllocator {
   float64(length: number): Float64Array;
   int32(length: number): Int32Array;

@@ -173,13 +173,11 @@ export interface HistogramKernels extends SearchKernel {
 }
 
 const KERNELS = [rootKernel('root4', 4), rootKernel('root1', 1), segmentKernel('segment4', 4), segmentKernel('segment1', 1), pairwise('subtract', op.f64x2Sub), pairwise('add', op.f64x2Add), ZERO, PARTITION, SEARCH_SLOT, ROOT_ROWS];
-/** The compiled kernels, for a memory of one thread and for a shared one. */
-const plainModule = compileOnce(() => wasmModule(KERNELS));
-const sharedModule = compileOnce(() => wasmModule(KERNELS, 1, true));
+const kernelModule = compileOnce(() => wasmModule(KERNELS));
 
-/** The kernels on `memory` (shared or not, as made), or undefined where they cannot run. */
-export function histogramKernels(memory: WebAssembly.Memory, shared: boolean): HistogramKernels | undefined {
-  const module = (shared ? sharedModule : plainModule)();
+/** The kernels on `memory`, or undefined where they cannot run. */
+export function histogramKernels(memory: WebAssembly.Memory): HistogramKernels | undefined {
+  const module = kernelModule();
   if (!module) return undefined;
   try {
     return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as HistogramKernels;

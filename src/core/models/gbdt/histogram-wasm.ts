@@ -48,7 +48,7 @@ export function wasmPlacement(matrix: Pick<FeatureMatrix, 'rows' | 'features'>, 
 }
 
 /** The other level's histogram buffer than the one at `histAt`: free while the root is built. */
-export function spareFor(at: WasmPlacement, histAt: number): number {
+function spareFor(at: WasmPlacement, histAt: number): number {
   return histAt === at.hist0 ? at.hist1 : at.hist0;
 }
 
@@ -56,7 +56,7 @@ export function spareFor(at: WasmPlacement, histAt: number): number {
  * The root's histogram (as buildRootHistogram) of the given features into the slot at `histAt`;
  * `spareAt`: a slot's room, used for the second copy (rootKernel) of these features' cells.
  */
-export function wasmRoot(k: HistogramKernels, binsAt: number, n: number, offsets: Int32Array, features: Int32Array, ghAt: number, histAt: number, spareAt: number): void {
+function wasmRoot(k: HistogramKernels, binsAt: number, n: number, offsets: Int32Array, features: Int32Array, ghAt: number, histAt: number, spareAt: number): void {
   const column = (f: number): number => binsAt + f * n;
   const o = (f: number): number => histAt + offsets[f]! * 16;
   const delta = spareAt - histAt;
@@ -75,7 +75,7 @@ export function wasmRoot(k: HistogramKernels, binsAt: number, n: number, offsets
  * A level's histograms (as buildLevelHistograms) for the given features: `hist` is the level's
  * buffer as a view starting at byte `histAt`, `parentAt` the previous level's.
  */
-export function wasmLevel(
+function wasmLevel(
   k: HistogramKernels,
   binsAt: number,
   n: number,
@@ -127,35 +127,28 @@ export function wasmLevel(
 }
 
 export interface WasmHistograms {
-  /** The grower's scratch, every array of it a view of `memory`. */
+  /** The grower's scratch, every array of it a view of the module's memory. */
   scratch: GrowScratch;
-  /** The row loops on this thread. */
+  /** The row loops over it. */
   work: LevelWork;
-  memory: WebAssembly.Memory;
-  kernels: HistogramKernels;
-  at: WasmPlacement;
-  /** The matrix with its bins in `memory`. */
-  matrix: FeatureMatrix;
 }
 
 /**
  * The histogram loops in WebAssembly for one matrix and maximum depth, with the scratch arrays they
- * work on, or undefined when the host lacks WebAssembly SIMD (or shared WebAssembly memory, when
- * `shared`) or the memory needed (the matrix, 33 bytes a row, two levels of up to
+ * work on, or undefined when the host lacks WebAssembly SIMD or the memory needed (the matrix, 33 bytes a row, two levels of up to
  * min(2^maxDepth, rows) histograms) is over the limit.
  */
-export function wasmHistograms(matrix: FeatureMatrix, layout: HistogramLayout, maxDepth: number, options: { limit?: number; shared?: boolean } = {}): WasmHistograms | undefined {
-  const shared = options.shared ?? false;
+export function wasmHistograms(matrix: FeatureMatrix, layout: HistogramLayout, maxDepth: number, options: { limit?: number } = {}): WasmHistograms | undefined {
   const at = wasmPlacement(matrix, layout, maxDepth);
   if (at.end > (options.limit ?? WASM_HISTOGRAM_BYTES_LIMIT)) return undefined;
   let memory: WebAssembly.Memory;
   try {
     const pages = Math.ceil(at.end / 65536) || 1;
-    memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
+    memory = new WebAssembly.Memory({ initial: pages });
   } catch {
     return undefined;
   }
-  const kernels = histogramKernels(memory, shared);
+  const kernels = histogramKernels(memory);
   if (!kernels) return undefined;
   const n = matrix.rows;
   const buffer = memory.buffer;
@@ -175,7 +168,6 @@ export function wasmHistograms(matrix: FeatureMatrix, layout: HistogramLayout, m
     if (array.buffer !== buffer) throw new Error('the WebAssembly histogram loops were handed an array outside their memory');
     return array.byteOffset;
   };
-  const inside = { ...matrix, bins };
 
   const goesLeft = new Uint8Array(buffer, at.table, 256);
   prepareSearch(memory, at.search, layout, matrix.binCounts);
@@ -210,5 +202,5 @@ export function wasmHistograms(matrix: FeatureMatrix, layout: HistogramLayout, m
       }
     },
   };
-  return { scratch, work, memory, kernels, at, matrix: inside };
+  return { scratch, work };
 }

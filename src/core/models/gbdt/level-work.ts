@@ -4,8 +4,8 @@ import { bestSplit, type SplitParams } from './split-search.ts';
 
 /*
  * The row loops of growing a tree (grow-tree.ts), behind `LevelWork`: histograms, the split search
- * that reads them, and partitioning a level's rows; here on one thread, in WebAssembly
- * (histogram-wasm.ts) or over a pool of threads (src/workers/histogram-pool*).
+ * that reads them, and partitioning a level's rows: the JS loops here (the reference), or their
+ * WebAssembly kernels (histogram-wasm.ts).
  */
 
 /**
@@ -26,8 +26,8 @@ export interface SplitSearch {
 }
 
 /**
- * The row loops of a tree, which a caller may spread over threads (src/workers/histogram-pool*.ts)
- * while growTree stays one piece of code: histograms and the split search that reads them (as
+ * The row loops of a tree, which a grower may run its own way (histogram-wasm.ts) while growTree
+ * stays one piece of code: histograms and the split search that reads them (as
  * `searchSlots`, into `best`, when `search` is given), and partitioning each level's rows.
  */
 export interface LevelWork {
@@ -82,9 +82,7 @@ export function serialLevelWork(matrix: BinnedColumns, layout: HistogramLayout):
 /**
  * The best split (`bestSplit`) of slots 0 … count − 1 of `hist` over `features`, as quadruples (gain,
  * feature, bin, missing goes left 1/0) in `best`; gain −1 where none. A node's totals are read from
- * the first of `features` (every feature's bins sum to the same integers), so the features may be
- * searched in runs, one per thread: the first run's best, replaced by a later run's only when
- * strictly greater, is the best of the whole list.
+ * the first of `features` (every feature's bins sum to the same integers).
  */
 export function searchSlots(hist: Float64Array, count: number, layout: HistogramLayout, features: Int32Array, search: SplitSearch, best: Float64Array): void {
   for (let slot = 0; slot < count; slot++) {
