@@ -58,8 +58,8 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const bins = int(args, 'bins', 256, 2, 256);
 
   // Forests grow on every core, whole trees per thread; so do the trees of a softmax round (one per
-  // class). A binary round has one tree, whose histogram loops run on one thread (a feature-split
-  // pool measured no faster: docs/decisions.md, CPU threads). Helper threads start while the data loads.
+  // class). A binary round has one tree, which grows on this thread (the round pool sends the
+  // helpers nothing then). Helper threads start while the data loads.
   const forestPool = model === 'rf' && device === 'cpu' ? parallelForestGrower() : undefined;
   const roundPool = model === 'gbdt' && device === 'cpu' ? parallelRoundGrower() : undefined;
   const starting = Promise.all([forestPool?.start(), roundPool?.start()]);
@@ -68,12 +68,11 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   for (const [table, file] of [[train, trainPath], [test, testPath]] as const) {
     if (!table.getChild(label)) throw new UsageError(`${basename(file)}: no label column "${label}"`);
   }
-  const softmax = roundPool && encodeLabels(train.getChild(label)!).classes.length > 2 ? roundPool : undefined;
   const gpu = device === 'gpu' ? await openGpu(model) : undefined;
   try {
     const progress = progressLine('training');
     const fitted = await trainModel(train, {
-      engines: gpu?.engines ?? { forestGrower: forestPool, grower: softmax },
+      engines: gpu?.engines ?? { forestGrower: forestPool, grower: roundPool },
       model,
       label,
       maxBins: bins,

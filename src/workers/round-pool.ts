@@ -66,20 +66,23 @@ interface Request {
 }
 
 class RoundGrower implements TreeGrower {
-  readonly device: string;
   readonly concurrency: number;
+  /** Whether trees went to the helpers (and the matrix with the first): a binary training never sends one. */
+  private shared = false;
   private pending: Request[] = [];
 
   constructor(
     private readonly local: TreeGrower,
     private readonly helpers: Helper[],
-    matrix: FeatureMatrix,
-    params: GbdtParams,
+    private readonly matrix: FeatureMatrix,
+    private readonly params: GbdtParams,
   ) {
     this.concurrency = helpers.length + 1;
-    this.device = `cpu ×${this.concurrency}`;
-    const { rows, features, bins, binCounts } = matrix;
-    for (const h of helpers) h.send({ type: 'matrix', rows, features, bins, binCounts, params });
+  }
+
+  /** `cpu ×N` once trees have grown on the helpers, else `cpu`. */
+  get device(): string {
+    return this.shared ? `cpu ×${this.concurrency}` : 'cpu';
   }
 
   grow(q: Quantised, active: Uint8Array, features: Int32Array, nodeOfRow: Int32Array): Promise<Tree> {
@@ -90,7 +93,7 @@ class RoundGrower implements TreeGrower {
 
   dispose(): void {
     this.local.dispose();
-    for (const h of this.helpers) h.send({ type: 'drop' });
+    if (this.shared) for (const h of this.helpers) h.send({ type: 'drop' });
   }
 
   /**
@@ -103,6 +106,12 @@ class RoundGrower implements TreeGrower {
     this.pending = [];
     const own = requests.length === 1 ? 1 : Math.floor(requests.length / this.concurrency);
     const sent = requests.length - own;
+    if (sent > 0 && !this.shared) {
+      // The helpers get the matrix with the first tree they grow (never, in a binary training).
+      const { rows, features, bins, binCounts } = this.matrix;
+      for (const h of this.helpers) h.send({ type: 'matrix', rows, features, bins, binCounts, params: this.params });
+      this.shared = true;
+    }
     requests.slice(0, sent).forEach((r, j) => this.helpers[j % this.helpers.length]!.grow(...r.args).then(r.resolve, r.reject));
     for (const r of requests.slice(sent)) {
       try {

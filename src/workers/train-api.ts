@@ -14,7 +14,7 @@ export type { GpuProbe, LossPoint, TrainRequest, TrainResult, TrainUpdate };
 export interface TrainPlatform {
   /** The WebGPU entry point of this host (a worker's navigator.gpu); none means CPU only. */
   gpu?: () => GPU | undefined;
-  /** Boosting's CPU grower for softmax rounds on several threads (round pool), when this host can run one. */
+  /** Boosting's CPU grower with a softmax round's trees on several threads (round pool; binary rounds stay on this thread), when this host can run one. */
   roundGrower?: () => GrowerFactory;
   /** The random forest's CPU grower on several threads (forest pool), when this host can run one. */
   forestGrower?: () => ForestGrowerFactory;
@@ -134,9 +134,7 @@ export class TrainApi {
     signal: AbortSignal,
   ): Promise<{ trained: TrainedModel; notice: string | null; engines?: TrainEngines }> {
     // CPU runs grow trees on every core the host gives (the same trees as one thread).
-    // A binary round has one tree, which grows on this thread: the round pool is for softmax only.
-    const softmax = req.model === 'gbdt' && classCount(train, req.label) > 2;
-    const cpu: TrainEngines = { grower: softmax ? this.platform.roundGrower?.() : undefined, forestGrower: this.platform.forestGrower?.() };
+    const cpu: TrainEngines = { grower: this.platform.roundGrower?.(), forestGrower: this.platform.forestGrower?.() };
     const run = (engines: TrainEngines | undefined = cpu) => {
       log.reset();
       return trainModel(train, {
@@ -257,10 +255,4 @@ function primitives(params: object): Record<string, number | string | boolean> {
   const out: Record<string, number | string | boolean> = {};
   for (const [k, v] of Object.entries(params)) if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out[k] = v;
   return out;
-}
-
-/** Distinct labels in a table's label column (nulls aside). */
-function classCount(table: Table, label: string): number {
-  const column = table.getChild(label);
-  return column ? encodeLabels(column).classes.length : 0;
 }
