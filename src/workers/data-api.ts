@@ -8,9 +8,9 @@ import type { TableProfile } from '../core/profile/types.ts';
 import { previewRows, type Preview } from '../core/table/preview.ts';
 
 /** Options that can cross a worker boundary (no callbacks, no signal). */
-export type LoadRequest = Omit<LoadOptions, 'signal' | 'onProgress'>;
+export type LoadRequest = Omit<LoadOptions, 'signal' | 'onProgress' | 'parquetHelper'>;
 
-export type Platform = Pick<LoadOptions, 'gunzip' | 'memoryLimitBytes'> & {
+export type Platform = Pick<LoadOptions, 'gunzip' | 'memoryLimitBytes' | 'parquetHelper'> & {
   /** Opens a file by path (Node: fs.openAsBlob), for hosts whose file Blobs cannot be posted. */
   openPath?: (path: string) => Promise<Blob>;
 };
@@ -31,7 +31,7 @@ export class DataApi {
   private nextId = 1;
   private readonly platform: Platform;
 
-  /** platform: what this host adds to every load (Node's zlib, the memory this worker can hold). */
+  /** platform: what this host adds to every load (Node's zlib, the memory this worker can hold, Parquet helper threads). */
   constructor(platform: Platform = {}) {
     this.platform = platform;
   }

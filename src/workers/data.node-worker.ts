@@ -6,7 +6,11 @@ import { totalmem } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { DataApi } from './data-api.ts';
 import { nodeGunzip } from './node-gunzip.ts';
+import { parallelParquetDecoder } from './parquet-pool.node.ts';
 
 if (!parentPort) throw new Error('data.node-worker.ts must run in a worker thread');
-const api = new DataApi({ gunzip: nodeGunzip, memoryLimitBytes: Math.floor(totalmem() * 0.7), openPath: (path) => openAsBlob(path) });
+// Parquet helpers start with the worker, so the first load finds them ready.
+const parquetHelper = parallelParquetDecoder();
+void parquetHelper.start();
+const api = new DataApi({ gunzip: nodeGunzip, memoryLimitBytes: Math.floor(totalmem() * 0.7), openPath: (path) => openAsBlob(path), parquetHelper });
 expose(api, nodeEndpoint(parentPort));

@@ -2,6 +2,7 @@ import type { FeatureMatrix } from '../core/models/binning/types.ts';
 import { cpuGrower, type GrowerFactory, type TreeGrower } from '../core/models/gbdt/grower.ts';
 import type { Quantised } from '../core/models/gbdt/quantise.ts';
 import type { GbdtParams, Tree } from '../core/models/gbdt/types.ts';
+import { helperReady } from './helper-ready.ts';
 import type { RoundHelperMessage, RoundHelperReply } from './round-pool-protocol.ts';
 
 /** A helper thread as the pool sees it, whatever the platform (round-pool.node.ts, round-pool.browser.ts). */
@@ -137,21 +138,12 @@ class Helper {
     thread.onError((error) => this.fail(error));
   }
 
-  static spawn(spawn: SpawnRoundHelper, index: number): Promise<Helper> {
+  static async spawn(spawn: SpawnRoundHelper, index: number): Promise<Helper> {
     const thread = spawn(index);
-    return new Promise((resolve, reject) => {
-      let started = false;
-      thread.onMessage((reply) => {
-        if (started) return;
-        started = true;
-        if (reply.type === 'ready') resolve(new Helper(thread));
-        else reject(new Error('boosting helper failed to start'));
-        // Ready (its listeners set, which may hold it): from now on it holds the process open
-        // only while it grows a tree.
-        thread.hold?.(false);
-      });
-      thread.onError((error) => (started ? undefined : reject(error)));
-    });
+    // Ready (its listeners set, which may hold it): from now on it holds the process open only
+    // while it grows a tree.
+    await helperReady(thread, 'boosting helper');
+    return new Helper(thread);
   }
 
   send(message: RoundHelperMessage): void {

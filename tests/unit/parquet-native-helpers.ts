@@ -3,11 +3,21 @@ import { expect } from 'vitest';
 import { bytesSource } from '../../src/core/io/blob-source.ts';
 import { readNativeParquet } from '../../src/core/io/parquet/native-reader.ts';
 import { readParquetWasm } from '../../src/core/io/parquet/read-parquet.ts';
+import { parquetHelper } from '../../src/workers/parquet-helper.ts';
+import type { ParquetHelperReply } from '../../src/workers/parquet-pool-protocol.ts';
+import { parquetPool, type ParquetPool } from '../../src/workers/parquet-pool.ts';
 
-/** Reads bytes with both readers; fails if the native one hands the file to parquet-wasm. */
+/**
+ * Reads bytes with both readers; fails if the native one hands the file to parquet-wasm, or if
+ * its columns decoded in shares on helper threads (inlineParquetPool) differ from one thread's.
+ */
 export async function bothReaders(name: string, bytes: Uint8Array): Promise<{ native: { table: Table; warnings: string[] }; wasm: { table: Table; warnings: string[] } }> {
   const native = await readNativeParquet(name, bytes, {});
   if ('fallback' in native) throw new Error(`${name}: the native reader fell back (${native.fallback})`);
+  const shared = await readNativeParquet(name, bytes, { parquetHelper: inlineParquetPool(3) });
+  if ('fallback' in shared) throw new Error(`${name}: the native reader fell back with helpers (${shared.fallback})`);
+  expectSameTable(shared.table, native.table);
+  expect(shared.warnings).toEqual(native.warnings);
   const wasm = await readParquetWasm(bytesSource(bytes, name), {});
   return { native, wasm };
 }
@@ -51,4 +61,32 @@ function expectSameData(name: string, a: Data, e: Data): void {
     }
   }
   expect([name, mismatches]).toEqual([name, []]);
+}
+
+/**
+ * A Parquet pool whose helper "threads" run in this thread (parquet-helper.ts behind structured
+ * clones and transfers, replies on a later task), so tests exercise the shared decoding on files
+ * of any size. `fail`: the helper's thread fails to start.
+ */
+export function inlineParquetPool(threads = 2, fail = false): ParquetPool {
+  return parquetPool(
+    threads,
+    () => {
+      const listeners: ((reply: ParquetHelperReply) => void)[] = [];
+      const errors: ((error: Error) => void)[] = [];
+      const deliver = (reply: ParquetHelperReply, transfer: ArrayBuffer[] = []) => {
+        const copy = structuredClone(reply, { transfer });
+        setTimeout(() => listeners.forEach((l) => l(copy)));
+      };
+      const handle = parquetHelper(deliver);
+      setTimeout(() => (fail ? errors.forEach((l) => l(new Error('no worker here'))) : deliver({ type: 'ready' })));
+      return {
+        postMessage: (message) => void handle(structuredClone(message)),
+        onMessage: (listener) => listeners.push(listener),
+        onError: (listener) => errors.push(listener),
+        terminate: async () => undefined,
+      };
+    },
+    0,
+  );
 }

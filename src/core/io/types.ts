@@ -1,3 +1,5 @@
+import type { ParquetColumnHelper } from './parquet/column-share.ts';
+
 /** What the loaders read from: a browser File, a Node file, or bytes in memory, behind one shape. */
 export interface ByteSource {
   /** File name as the user knows it; every message names it. */
@@ -40,6 +42,11 @@ export interface LoadOptions {
    * Node passes its zlib, several times faster there than Node's DecompressionStream.
    */
   gunzip?: (compressed: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
+  /**
+   * Helper threads that decode shares of a Parquet file's columns while this thread decodes the
+   * rest (src/workers/parquet-pool*.ts); without it, one thread decodes them all (the same table).
+   */
+  parquetHelper?: ParquetColumnHelper;
 }
 
 /** One row the loader changed or dropped, with its 1-based line number in the file. */

@@ -9,7 +9,12 @@ export function dictionaryData(dict: ByteDictionary, codes: Int32Array, latin1: 
   let bytes: Uint8Array = dict.bytes.take();
   let offsets: Int32Array = dict.offsets.take();
   if (latin1) [bytes, offsets] = latin1ToUtf8(bytes, offsets);
-  const values = makeData({ type: new Utf8(), length: dict.size, nullCount: 0, valueOffsets: offsets, data: bytes });
+  return dictionaryDataOf(bytes, offsets, dict.size, codes, common);
+}
+
+/** The same from a dictionary's UTF-8 entries already taken out (bytes, offsets): e.g. sent from another thread. */
+export function dictionaryDataOf(bytes: Uint8Array, offsets: Int32Array, size: number, codes: Int32Array, common: Common): Data {
+  const values = makeData({ type: new Utf8(), length: size, nullCount: 0, valueOffsets: offsets, data: bytes });
   const type = new Dictionary(new Utf8(), new Int32());
   return makeData({ type, ...common, data: codes, dictionary: makeVector(values) });
 }

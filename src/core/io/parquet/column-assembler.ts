@@ -1,6 +1,6 @@
 import { Bool, DataType, Float64, TimestampMillisecond, makeData, makeVector, type Data } from 'apache-arrow';
 import { ByteDictionary } from '../../table/byte-dictionary.ts';
-import { dictionaryData } from '../../table/dictionary-data.ts';
+import { dictionaryData, dictionaryDataOf } from '../../table/dictionary-data.ts';
 import { copyBits, setBitRange } from './bits.ts';
 import { decimalToFloat64, float16ToFloat64, float64ToInt64, int64ToFloat64 } from './numeric-convert.ts';
 import { printValue } from './print-value.ts';
@@ -20,6 +20,20 @@ type Target = 'copy' | 'float64' | 'timestamp' | 'bool' | 'text' | 'printed';
 
 export type NumberArray = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Float32Array | Float64Array;
 
+/**
+ * A column decoded on another thread (column-share.ts): its buffers, to be transferred, and what
+ * `finish` and `warnings` need besides. Text carries its dictionary's entries (bytes, offsets).
+ */
+export interface ColumnParts {
+  values: NumberArray | null;
+  codes: Int32Array | null;
+  validity: Uint8Array | null;
+  rows: number;
+  nullCount: number;
+  inexact: number;
+  entries: { bytes: Uint8Array; offsets: Int32Array; size: number } | null;
+}
+
 const TIME_UNIT_TO_MS = [1000, 1, 1e-3, 1e-6];
 const TIME_UNIT_NAME = ['seconds', 'milliseconds', 'microseconds', 'nanoseconds'];
 
@@ -38,12 +52,16 @@ export class ColumnAssembler {
   nullCount = 0;
   /** 64-bit integers beyond 2^53 (not exact as Float64). */
   inexact = 0;
+  /** Text decoded on another thread: its dictionary's entries (see adopt). */
+  private entries: ColumnParts['entries'] = null;
 
-  constructor(name: string, type: DataType, rows: number) {
+  /** allocate = false: a column another thread decodes, whose arrays `adopt` brings. */
+  constructor(name: string, type: DataType, rows: number, allocate = true) {
     this.name = name;
     this.type = type;
     this.rows = rows;
     this.target = targetOf(type);
+    if (!allocate) return;
     if (this.target === 'copy') {
       const Ctor = (type as unknown as { ArrayType: new (n: number) => NumberArray }).ArrayType;
       this.valueArray = new Ctor(rows);
@@ -208,6 +226,26 @@ export class ColumnAssembler {
     this.at += n;
   }
 
+  /** This column's buffers and counts, after every row group, for another thread to `adopt`. */
+  parts(): ColumnParts {
+    const text = this.target === 'text' || this.target === 'printed';
+    const entries = text ? { bytes: this.dict.bytes.take(), offsets: this.dict.offsets.take(), size: this.dict.size } : null;
+    const { valueArray: values, codeArray: codes, validity, at: rows, nullCount, inexact } = this;
+    return { values, codes, validity, rows, nullCount, inexact, entries };
+  }
+
+  /** Takes a column decoded elsewhere (its `parts`) as this one's whole content. */
+  adopt(parts: ColumnParts): void {
+    if (parts.rows !== this.rows) throw new Error(`column "${this.name}" came back with ${parts.rows} of its ${this.rows} rows`);
+    this.valueArray = parts.values;
+    this.codeArray = parts.codes;
+    this.validity = parts.validity;
+    this.at = parts.rows;
+    this.nullCount = parts.nullCount;
+    this.inexact = parts.inexact;
+    this.entries = parts.entries;
+  }
+
   /** The assembled column; call once, after every row group. */
   finish(): Data {
     const length = this.at;
@@ -222,8 +260,10 @@ export class ColumnAssembler {
       case 'bool':
         return makeData({ type: new Bool(), ...common, data: this.valueArray as Uint8Array });
       case 'text':
-      case 'printed':
-        return dictionaryData(this.dict, this.codeArray!, false, common);
+      case 'printed': {
+        const e = this.entries;
+        return e ? dictionaryDataOf(e.bytes, e.offsets, e.size, this.codeArray!, common) : dictionaryData(this.dict, this.codeArray!, false, common);
+      }
     }
   }
 }

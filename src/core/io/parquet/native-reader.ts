@@ -3,9 +3,11 @@ import { uniqueNames } from '../column-names.ts';
 import { LoadError, type LoadOptions } from '../types.ts';
 import { assembledTable } from './assembled-table.ts';
 import { ColumnAssembler } from './column-assembler.ts';
-import { NativeColumn, NativeUnsupported, Scratch } from './native-column.ts';
+import { splitColumns } from './column-share.ts';
+import { decodeGroups, firstFailure, type DecodeFailure } from './decode-groups.ts';
+import { NativeColumn } from './native-column.ts';
 import { planColumns, type LeafPlan } from './native-schema.ts';
-import { NATIVE_CODECS, PageInflater } from './page-inflater.ts';
+import { NATIVE_CODECS } from './page-inflater.ts';
 import { parseFooter, type FileMeta } from './parquet-footer.ts';
 import { describe } from './describe.ts';
 import { GroupProgress } from './group-progress.ts';
@@ -36,7 +38,11 @@ export type NativeResult = { table: Table; warnings: string[] } | { fallback: st
  * decided from the footer before any page is decoded; a page that turns out to need more (an
  * encoding the footer did not list) also hands the whole file over.
  */
-export async function readNativeParquet(name: string, bytes: Uint8Array, options: Pick<LoadOptions, 'signal' | 'onProgress'>): Promise<NativeResult> {
+export async function readNativeParquet(
+  name: string,
+  bytes: Uint8Array,
+  options: Pick<LoadOptions, 'signal' | 'onProgress' | 'parquetHelper'>,
+): Promise<NativeResult> {
   const fileEnd = bytes.length - 8;
   const footerLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(fileEnd, true);
   let meta: FileMeta;
@@ -52,27 +58,39 @@ export async function readNativeParquet(name: string, bytes: Uint8Array, options
 
   const rows = meta.rowGroups.reduce((s, g) => s + g.rows, 0);
   const names = uniqueNames(plans.map((p) => p.name));
-  const columns = plans.map((p, c) => new ColumnAssembler(names[c]!, p.type, rows));
-  const decoders = plans.map((p, c) => new NativeColumn(p, columns[c]!));
-  const pages = new PageInflater();
-  const scratch = new Scratch();
-  const total = meta.rowGroups.length;
+  // Shares of the columns for helper threads (decoded at once, each writing its own columns),
+  // the first share ours.
+  const helper = options.parquetHelper;
+  const shares = helper && helper.helpers > 0 && rows >= helper.minRows ? splitColumns(meta, plans, helper.helpers + 1) : [plans.map((_, c) => c)];
+  const own = shares[0]!;
+  const ownSet = new Set(own);
+  // A helper that fails leaves its share to us.
+  const helped = shares.length > 1 ? helper!.decode(bytes, shares.slice(1)).catch(() => shares.slice(1).map(() => null)) : Promise.resolve([]);
+  const columns = plans.map((p, c) => new ColumnAssembler(names[c]!, p.type, rows, ownSet.has(c)));
+  const decoders = plans.map((p, c) => (ownSet.has(c) ? new NativeColumn(p, columns[c]!) : undefined));
   const progress = new GroupProgress(name, options, bytes.length, rows);
-  for (let g = 0; g < total; g++) {
-    progress.check();
-    const group = meta.rowGroups[g]!;
-    let c = -1;
-    try {
-      await pages.prepare(bytes, group.columns, fileEnd);
-      for (c = 0; c < decoders.length; c++) decoders[c]!.readChunk(bytes, group.columns[c]!, group.rows, fileEnd, pages, scratch);
-    } catch (err) {
-      if (err instanceof NativeUnsupported) return { fallback: err.message };
-      const column = c >= 0 ? { column: plans[c]!.name } : {};
-      throw new LoadError(name, `row group ${g + 1} of ${total} cannot be read: the file is damaged (${describe(err)})`, column);
+  // Cancelled (thrown here): the helpers finish their shares unheard.
+  const failures: (DecodeFailure | null)[] = [await decodeGroups(bytes, meta, fileEnd, own, decoders, progress)];
+  const results = await helped;
+  for (let s = 1; s < shares.length; s++) {
+    const share = shares[s]!;
+    const result = results[s - 1];
+    if (result) {
+      failures.push(result.failure);
+      if (!result.failure) share.forEach((c, j) => columns[c]!.adopt(result.columns[j]!));
+      continue;
     }
-    await progress.step(group.rows);
+    // No helper took this share: decode it here.
+    const local = plans.map((p, c) => (share.includes(c) ? new NativeColumn(p, (columns[c] = new ColumnAssembler(names[c]!, p.type, rows))) : undefined));
+    failures.push(await decodeGroups(bytes, meta, fileEnd, share, local));
   }
   progress.check();
+  const failure = firstFailure(failures);
+  if (failure?.unsupported) return { fallback: failure.message };
+  if (failure) {
+    const column = failure.column >= 0 ? { column: plans[failure.column]!.name } : {};
+    throw new LoadError(name, `row group ${failure.group + 1} of ${meta.rowGroups.length} cannot be read: the file is damaged (${failure.message})`, column);
+  }
   return assembledTable(plans.map((p) => p.name), columns);
 }
 

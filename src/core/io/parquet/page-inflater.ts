@@ -33,22 +33,24 @@ export class PageInflater {
   private scratch = new Uint8Array(1 << 16);
   private readonly gunzipped = new Map<number, Uint8Array>();
 
-  /** Gunzips the GZIP pages of these chunks, so `inflate` finds them. */
-  async prepare(file: Uint8Array, chunks: ColumnChunkMeta[], fileEnd: number): Promise<void> {
+  /** Forgets the pages gunzipped for the last row group. */
+  reset(): void {
     this.gunzipped.clear();
-    for (const chunk of chunks) {
-      if (chunk.codec !== GZIP) continue;
-      const [start, end] = chunkRange(chunk, fileEnd);
-      for (let pos = start; pos < end; ) {
-        const h = parsePageHeader(file, pos, end);
-        const dataEnd = h.dataStart + h.compressedSize;
-        if (dataEnd > end) throw new Error('a page runs past its column chunk');
-        const from = compressedStart(h);
-        if (h.type !== 1 && (h.type !== 3 || h.compressed) && from < dataEnd) {
-          this.gunzipped.set(from, await gunzip(file.subarray(from, dataEnd)));
-        }
-        pos = dataEnd;
+  }
+
+  /** Gunzips the GZIP pages of this chunk, so `inflate` finds them. */
+  async prepare(file: Uint8Array, chunk: ColumnChunkMeta, fileEnd: number): Promise<void> {
+    if (chunk.codec !== GZIP) return;
+    const [start, end] = chunkRange(chunk, fileEnd);
+    for (let pos = start; pos < end; ) {
+      const h = parsePageHeader(file, pos, end);
+      const dataEnd = h.dataStart + h.compressedSize;
+      if (dataEnd > end) throw new Error('a page runs past its column chunk');
+      const from = compressedStart(h);
+      if (h.type !== 1 && (h.type !== 3 || h.compressed) && from < dataEnd) {
+        this.gunzipped.set(from, await gunzip(file.subarray(from, dataEnd)));
       }
+      pos = dataEnd;
     }
   }
 

@@ -18,7 +18,7 @@ import { GroupProgress } from './group-progress.ts';
  */
 export async function readParquet(
   source: ByteSource,
-  options: Pick<LoadOptions, 'signal' | 'onProgress'> = {},
+  options: Pick<LoadOptions, 'signal' | 'onProgress' | 'parquetHelper'> = {},
 ): Promise<{ table: Table; warnings: string[] }> {
   await checkEnvelope(source);
   const bytes = await source.slice(0, source.size);

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readNativeParquet } from '../../src/core/io/parquet/native-reader.ts';
+import { parseFooter } from '../../src/core/io/parquet/parquet-footer.ts';
+import type { ParquetColumnHelper } from '../../src/core/io/parquet/column-share.ts';
+import { parallelParquetDecoder } from '../../src/workers/parquet-pool.node.ts';
+import { DATASETS } from './helpers.ts';
+import { expectSameTable, inlineParquetPool } from './parquet-native-helpers.ts';
+
+const test = new Uint8Array(readFileSync(`${DATASETS}nsl-kdd/KDDTest.parquet`));
+const train = new Uint8Array(readFileSync(`${DATASETS}nsl-kdd/KDDTrain.parquet`));
+
+/** The outcome of a read: its table and warnings, or its error's message. */
+async function outcome(name: string, bytes: Uint8Array, parquetHelper?: ParquetColumnHelper) {
+  try {
+    return { result: await readNativeParquet(name, bytes, { parquetHelper }) };
+  } catch (err) {
+    return { error: `${(err as Error).name}: ${(err as Error).message}` };
+  }
+}
+
+async function expectSameOutcome(name: string, bytes: Uint8Array, parquetHelper: ParquetColumnHelper): Promise<void> {
+  const one = await outcome(name, bytes);
+  const shared = await outcome(name, bytes, parquetHelper);
+  expect(shared.error).toEqual(one.error);
+  if (!one.result || !shared.result) return;
+  if ('fallback' in one.result || 'fallback' in shared.result) return expect(shared.result).toEqual(one.result);
+  expectSameTable(shared.result.table, one.result.table);
+  expect(shared.result.warnings).toEqual(one.result.warnings);
+}
+
+/** The pool, counting the shares its helpers answered whole. */
+function counting(pool: ParquetColumnHelper): ParquetColumnHelper & { answered: number } {
+  const helper = {
+    helpers: pool.helpers,
+    minRows: 0,
+    answered: 0,
+    decode: async (file: Uint8Array, shares: number[][]) => {
+      const results = await pool.decode(file, shares);
+      helper.answered += results.filter((r) => r !== null && r.failure === null).length;
+      return results;
+    },
+  };
+  return helper;
+}
+
+describe('Parquet columns decoded in shares on helper threads', () => {
+  it('the helpers decode their shares (none comes back empty) into the same table', async () => {
+    const pool = counting(inlineParquetPool(2));
+    await expectSameOutcome('train.parquet', train, pool);
+    expect(pool.answered).toBe(1);
+  });
+
+  it('helpers that will not start leave the whole file to the loading thread: the same table', async () => {
+    await expectSameOutcome('test.parquet', test, inlineParquetPool(3, true));
+  });
+
+  it('damaged pages: the same LoadError (row group, column) as one thread, or the same table', async () => {
+    const fileEnd = test.length - 8;
+    const footerStart = fileEnd - new DataView(test.buffer, test.byteOffset).getUint32(fileEnd, true);
+    expect(parseFooter(test, footerStart, fileEnd).rowGroups.length).toBe(1);
+    const pool = inlineParquetPool(3);
+    let seed = 11;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    for (let k = 0; k < 40; k++) {
+      const bytes = Uint8Array.from(test);
+      const at = 4 + (next() % (footerStart - 4));
+      for (let j = 0; j < 8; j++) bytes[at + j] = next() & 0xff;
+      await expectSameOutcome(`fuzz-${k}.parquet`, bytes, pool);
+    }
+  }, 60_000);
+
+  it('on Node worker threads (parquet-pool.node.ts): KDD99 as one thread reads it', async () => {
+    const pool = parallelParquetDecoder({ threads: 2 });
+    try {
+      await pool.start();
+      const helper = counting(pool);
+      await expectSameOutcome('kdd99.parquet', new Uint8Array(readFileSync(`${DATASETS}kdd99/kddcup-10pct.parquet`)), helper);
+      expect(helper.answered).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+});
