@@ -1,9 +1,24 @@
 import type { ColumnBuilder } from './column-builder.ts';
 import { POW10, isNullToken } from './parse-number.ts';
 
-const INT = 1;
-const FLOAT = 2;
-const TEXT = 3;
+/** A fast path for plain rows (FastRows, or WasmFastRows in fast-rows-wasm.ts). */
+export interface PlainRows {
+  /** Rows read by the last parseRows call. */
+  parsed: number;
+  usable(): boolean;
+  sync(): void;
+  refresh(): void;
+  parseRows(b: Uint8Array, i: number, end: number): number;
+}
+
+/** Column kinds on the fast paths; 0 is a kind they leave to the general tokenizer. */
+export const INT = 1;
+export const FLOAT = 2;
+export const TEXT = 3;
+
+export function fieldKinds(cols: ColumnBuilder[]): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(cols, (c) => (c.kind === 'int' ? INT : c.kind === 'float' ? FLOAT : c.kind === 'string' ? TEXT : 0));
+}
 
 /**
  * The fast path for plain rows, once the column types have settled: one pass over the bytes of a
@@ -18,7 +33,7 @@ const TEXT = 3;
  * (every field ends at a delimiter or a line break before `end`); a text field equal to the same
  * column's field in the row before takes its code without hashing.
  */
-export class FastRows {
+export class FastRows implements PlainRows {
   private readonly columns: ColumnBuilder[];
   private readonly delim: number;
   private kinds = new Uint8Array(0);
@@ -61,7 +76,7 @@ export class FastRows {
   /** Re-reads the columns' types and buffers (after the general path changed or grew one). */
   refresh(): void {
     const cols = this.columns;
-    this.kinds = Uint8Array.from(cols, (c) => (c.kind === 'int' ? INT : c.kind === 'float' ? FLOAT : c.kind === 'string' ? TEXT : 0));
+    this.kinds = fieldKinds(cols);
     this.ints = cols.map((c) => c.ints);
     this.floats = cols.map((c) => c.floats);
     this.stamp = new Int32Array(cols.length);

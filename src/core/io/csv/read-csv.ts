@@ -40,8 +40,11 @@ export async function readCsv(
   options: LoadOptions,
   progress: () => void,
   expectedBytes = 0,
-  /** fastRows: false reads every row through the general tokenizer (tests compare the two paths). */
-  tuning: { fastRows?: boolean } = {},
+  /**
+   * fastRows: false reads every row through the general tokenizer; wasmRows: false takes the JS
+   * fast path instead of the WebAssembly one (tests compare the three).
+   */
+  tuning: { fastRows?: boolean; wasmRows?: boolean } = {},
 ): Promise<CsvResult> {
   const reader = stream.getReader();
   const warnings: string[] = [];
@@ -84,7 +87,7 @@ export async function readCsv(
   // Size the column buffers from the sample's bytes per line, with a little headroom.
   const bytesPerLine = sampled / Math.max(1, lines);
   const expectedRows = Math.ceil((Math.max(expectedBytes, sample.length) / bytesPerLine) * 1.02) + 16;
-  const sink = new TableSink(header, options.names?.length, Math.min(expectedRows, 1 << 27), dialect.delimiter, tuning.fastRows ?? true);
+  const sink = new TableSink(header, options.names?.length, Math.min(expectedRows, 1 << 27), dialect.delimiter, tuning.fastRows ?? true, tuning.wasmRows ?? true);
   const tokenizer = new CsvTokenizer(dialect.delimiter, sink);
 
   let lastYield = Date.now();

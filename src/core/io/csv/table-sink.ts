@@ -1,6 +1,7 @@
 import type { RowIssue } from '../types.ts';
 import { ColumnBuilder } from './column-builder.ts';
-import { FastRows } from './fast-rows.ts';
+import type { PlainRows } from './fast-rows.ts';
+import { plainRows } from './fast-rows-wasm.ts';
 import { FLAG_BAD_QUOTE, FLAG_ESCAPED, type RowSink } from './tokenizer.ts';
 
 const MAX_ISSUES = 200;
@@ -20,17 +21,19 @@ export class TableSink implements RowSink {
 
   private readonly capacity: number;
   private readonly delimiter: number;
-  private fast: FastRows | null = null;
+  private fast: PlainRows | null = null;
   fastRows = 0;
   private fastTried = 0;
   private fastFailed = 0;
 
-  /** capacity: the expected number of rows, to size column buffers once. */
   private readonly allowFast: boolean;
+  private readonly allowWasm: boolean;
 
-  constructor(header: boolean, width: number | undefined, capacity: number, delimiter: string, allowFast = true) {
+  /** capacity: the expected number of rows, to size column buffers once. */
+  constructor(header: boolean, width: number | undefined, capacity: number, delimiter: string, allowFast = true, allowWasm = true) {
     this.expectHeader = header;
     this.allowFast = allowFast;
+    this.allowWasm = allowWasm;
     this.delimiter = delimiter.charCodeAt(0);
     this.capacity = capacity;
     if (width !== undefined) this.setWidth(width);
@@ -105,7 +108,7 @@ export class TableSink implements RowSink {
     this.rows++;
     if (this.fast) this.fast.refresh();
     else if (this.rows === WARM_ROWS && this.fastTried === 0 && this.allowFast) {
-      const fast = new FastRows(this.columns, this.delimiter);
+      const fast = plainRows(this.columns, this.delimiter, this.allowWasm);
       if (fast.usable()) this.fast = fast;
     }
   }
