@@ -1,6 +1,7 @@
 import type { ColumnAssembler, NumberArray } from './column-assembler.ts';
 import { gatherWords } from './dictionary-gather.ts';
 import { decodeHybrid, RunList } from './hybrid.ts';
+import { hybridGatherWasm, type HybridGather } from './hybrid-gather.ts';
 import type { LeafPlan } from './native-schema.ts';
 import { decodeDictionary, decodePlain, decodeTextEntries, type PlainTarget } from './native-values.ts';
 import { chunkRange, compressedStart, UNCOMPRESSED, type PageInflater } from './page-inflater.ts';
@@ -27,6 +28,13 @@ export class Scratch {
   /** Values of narrow integer columns on their way through 32-bit words. */
   words: Int32Array = new Int32Array(1024);
   readonly runs = new RunList();
+  private kernel: HybridGather | null | undefined;
+
+  /** The WebAssembly index decoder and look-up (hybrid-gather.ts), or null where there is none. */
+  gatherKernel(): HybridGather | null {
+    if (this.kernel === undefined) this.kernel = hybridGatherWasm();
+    return this.kernel;
+  }
 
   levelBuffer(n: number): Int32Array {
     return (this.levels = atLeast(this.levels, n));
@@ -188,6 +196,18 @@ export class NativeColumn {
     const dict = this.dict;
     if (!dict) throw new Error('dictionary indices without a dictionary page');
     if (pos >= body.length) throw new Error('the page ends before its values');
+    // Every entry known (numbers; text once all its entries are coded), none flagged inexact: one
+    // WebAssembly pass decodes and looks up.
+    const kernel = this.unresolved === 0 && !this.dictInexact ? scratch.gatherKernel() : null;
+    if (kernel) {
+      if (out.BYTES_PER_ELEMENT >= 4) kernel.gather(body, pos + 1, body.length, body[pos]!, n, dict, this.words, wordsOf(out), at);
+      else {
+        const words = scratch.wordBuffer(n);
+        kernel.gather(body, pos + 1, body.length, body[pos]!, n, dict, 1, words, 0);
+        out.set(words.subarray(0, n), at);
+      }
+      return;
+    }
     const indices = scratch.indexBuffer(n);
     const runs = scratch.runs;
     runs.count = 0;
