@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HybridGatherJs, hybridGatherWasm, type HybridGather } from '../../src/core/io/parquet/hybrid-gather.ts';
-
-/** A deterministic pseudo-random sequence. */
-const rand = (seed: number) => () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
-
-function varint(out: number[], v: number): void {
-  while (v >= 0x80) {
-    out.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  out.push(v);
-}
+import { rand, varint } from './parquet-bytes.ts';
 
 /**
  * Hybrid runs of width w holding `count` indices below `size` (sometimes `bad` ones beyond):

@@ -1,5 +1,6 @@
 import { parsePageHeader, type ColumnChunkMeta, type PageHeader } from './parquet-footer.ts';
 import { snappyUncompress } from './snappy.ts';
+import { snappyWasm, type SnappyDecoder } from './snappy-wasm.ts';
 
 /** Codecs (parquet.thrift CompressionCodec) the native reader decompresses; others go to parquet-wasm. */
 export const UNCOMPRESSED = 0;
@@ -26,11 +27,13 @@ export function compressedStart(h: PageHeader): number {
 
 /**
  * Decompresses pages. Snappy goes into one reused buffer (a page is decoded before the next is
- * read); GZIP pages are gunzipped ahead, per row group, by the web-standard DecompressionStream
+ * read: WebAssembly memory, or the JS loop's buffer where there is no WebAssembly); GZIP pages are gunzipped ahead, per row group, by the web-standard DecompressionStream
  * (asynchronous, native in browsers and Node).
  */
 export class PageInflater {
   private scratch = new Uint8Array(1 << 16);
+  /** The WebAssembly decoder (snappy-wasm.ts), started at the first snappy page; null: the JS loop. */
+  private snappy: SnappyDecoder | null | undefined;
   private readonly gunzipped = new Map<number, Uint8Array>();
 
   /** Forgets the pages gunzipped for the last row group. */
@@ -62,6 +65,8 @@ export class PageInflater {
       return file.subarray(start, end);
     }
     if (codec === SNAPPY) {
+      if (this.snappy === undefined) this.snappy = snappyWasm();
+      if (this.snappy) return this.snappy.uncompress(file, start, end, size);
       if (this.scratch.length < size) this.scratch = new Uint8Array(Math.max(size, this.scratch.length * 2));
       snappyUncompress(file, start, end, this.scratch, size);
       return this.scratch.subarray(0, size);

@@ -4,17 +4,7 @@
  * writing out of range.
  */
 export function snappyUncompress(src: Uint8Array, start: number, end: number, out: Uint8Array, outLength: number): void {
-  let pos = start;
-  let length = 0;
-  let scale = 1;
-  for (;;) {
-    if (pos >= end || scale > 2 ** 28) corrupt('a bad length');
-    const b = src[pos++]!;
-    length += (b & 0x7f) * scale;
-    if (b < 0x80) break;
-    scale *= 128;
-  }
-  if (length !== outLength) corrupt(`${length} bytes, not the ${outLength} the page header says`);
+  let pos = snappyLength(src, start, end, outLength);
   if (out.length < outLength) corrupt('output buffer too small');
   let op = 0;
   while (pos < end) {
@@ -66,6 +56,22 @@ export function snappyUncompress(src: Uint8Array, start: number, end: number, ou
   if (op !== outLength) corrupt(`${op} bytes decoded, ${outLength} expected`);
 }
 
-function corrupt(why: string): never {
+/** Checks the block's length preamble against outLength; returns where its elements start. */
+export function snappyLength(src: Uint8Array, start: number, end: number, outLength: number): number {
+  let pos = start;
+  let length = 0;
+  let scale = 1;
+  for (;;) {
+    if (pos >= end || scale > 2 ** 28) corrupt('a bad length');
+    const b = src[pos++]!;
+    length += (b & 0x7f) * scale;
+    if (b < 0x80) break;
+    scale *= 128;
+  }
+  if (length !== outLength) corrupt(`${length} bytes, not the ${outLength} the page header says`);
+  return pos;
+}
+
+export function corrupt(why: string): never {
   throw new Error(`snappy: corrupt input (${why})`);
 }
