@@ -59,13 +59,20 @@ describe('quantile binning', () => {
     for (let i = 0; i < m.rows; i++) for (const j of [i + 1, i + 2]) if (j < m.rows && values[i]! < values[j]!) expect(m.bins[i]).toBeLessThanOrEqual(m.bins[j]!);
   });
 
-  it('few distinct values: a cut half-way between each pair of neighbours, −0 and 0 one value, found without sorting all values', () => {
+  it('few distinct values: a cut half-way between each pair of neighbours, −0 and 0 one value, in short columns (sorted whole) and long ones (counted)', () => {
     const base = [-3.5, -0, 0, 2, 1e300, 7, 0.1, 0.2];
-    const v = Float64Array.from({ length: 5000 }, (_, i) => base[(i * 7919) % base.length]!);
-    expect(Array.from(quantileCuts(v.slice(), 7))).toEqual([-1.75, 0.05, 0.15000000000000002, 1.1, 4.5, 5e299]);
+    for (const length of [5000, 40000]) {
+      const v = Float64Array.from({ length }, (_, i) => base[(i * 7919) % base.length]!);
+      expect(Array.from(quantileCuts(v.slice(), 7))).toEqual([-1.75, 0.05, 0.15000000000000002, 1.1, 4.5, 5e299]);
+      // Only −0 among the zeros: still the cut of 0.
+      const negative = v.map((x) => (x === 0 ? -0 : x));
+      expect(Array.from(quantileCuts(negative, 7)).map((c) => Object.is(c, -0))).not.toContain(true);
+    }
     // One more distinct value than real bins: evenly spaced ranks instead.
-    const many = Float64Array.from({ length: 800 }, (_, i) => i % 8);
-    expect(Array.from(quantileCuts(many.slice(), 7))).toEqual(sortedRankCuts(many, 7));
+    for (const length of [800, 40000]) {
+      const many = Float64Array.from({ length }, (_, i) => i % 8);
+      expect(Array.from(quantileCuts(many.slice(), 7))).toEqual(sortedRankCuts(many, 7));
+    }
   });
 
   it('many values, fewer distinct ones (counted) or not (sorted): the cuts of the sorted values at evenly spaced ranks', () => {
@@ -73,7 +80,8 @@ describe('quantile binning', () => {
     // Skewed like byte counts: many zeros, repeats, a long tail; then all distinct.
     const skewed = Float64Array.from({ length: 60000 }, () => (random.next() < 0.4 ? 0 : Math.floor(Math.exp(random.next() * 9))));
     const distinct = Float64Array.from({ length: 30000 }, () => random.next() * 1e6 - 5e5);
-    for (const values of [skewed, distinct]) {
+    const short = skewed.slice(0, 3000);
+    for (const values of [skewed, distinct, short]) {
       for (const bins of [7, 64, 255]) {
         const cuts = Array.from(quantileCuts(values.slice(), bins));
         expect(cuts).toEqual(sortedRankCuts(values, bins));
