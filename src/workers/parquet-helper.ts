@@ -3,15 +3,18 @@ import type { ParquetHelperMessage, ParquetHelperReply } from './parquet-pool-pr
 
 /**
  * A Parquet helper thread, whatever the platform: give it every message the thread receives; it
- * decodes the share of columns asked for (decodeShare) and answers through `reply`, transferring
+ * takes columns from the queue it is sent and decodes them (decodeShare) and answers through `reply`, transferring
  * the columns' buffers.
  */
 export function parquetHelper(reply: (message: ParquetHelperReply, transfer: ArrayBuffer[]) => void): (message: ParquetHelperMessage) => Promise<void> {
   return async (message) => {
     const id = typeof message?.id === 'number' ? message.id : -1;
     try {
-      if (message?.type !== 'decode' || !(message.file instanceof Uint8Array) || !Array.isArray(message.columns)) throw new Error('not a decode request');
-      const result = await decodeShare(message.file, message.columns);
+      const queue = message?.queue;
+      if (message?.type !== 'decode' || !(message.file instanceof Uint8Array) || !Array.isArray(queue?.order) || !(queue.next instanceof Int32Array)) {
+        throw new Error('not a decode request');
+      }
+      const result = await decodeShare(message.file, queue);
       reply({ type: 'decoded', id, result }, shareTransfers(result));
     } catch (error) {
       reply({ type: 'error', id, message: error instanceof Error ? error.message : String(error) }, []);

@@ -1,4 +1,5 @@
 import type { ParquetColumnHelper, ShareResult } from '../core/io/parquet/column-share.ts';
+import type { ColumnQueue } from '../core/io/parquet/decode-columns.ts';
 import { helperReady } from './helper-ready.ts';
 import type { ParquetHelperMessage, ParquetHelperReply } from './parquet-pool-protocol.ts';
 
@@ -27,8 +28,8 @@ export interface ParquetPool extends ParquetColumnHelper {
 }
 
 /**
- * `threads` − 1 helper threads, each decoding a share of a Parquet file's columns (column-share.ts)
- * while the loading thread decodes its own: page faults on the fresh columns, snappy and the
+ * `threads` − 1 helper threads, each taking columns of a Parquet file from a queue (column-share.ts)
+ * while the loading thread takes its own: page faults on the fresh columns, snappy and the
  * dictionary look-ups split across the cores. Helpers that will not start, or fail, leave their
  * shares to the loading thread (the same table); a later load starts them again.
  */
@@ -43,21 +44,21 @@ export function parquetPool(threads: number, spawn: SpawnParquetHelper, minRows 
   return {
     helpers: threads - 1,
     minRows,
-    async decode(file, shares) {
+    async decode(file, queues) {
       let started: Helper[];
       try {
         started = await start();
       } catch {
         helpers = undefined;
-        return shares.map(() => null);
+        return queues.map(() => null);
       }
       if (started.some((h) => h.failed)) {
         restart();
-        return shares.map(() => null);
+        return queues.map(() => null);
       }
       // A message copies a view's whole buffer: send just the file.
       const bytes = file.byteOffset === 0 && file.byteLength === file.buffer.byteLength ? file : file.slice();
-      return Promise.all(shares.map((share, s) => started[s % started.length]!.decode(bytes, share).catch(() => null)));
+      return Promise.all(queues.map((queue, s) => started[s % started.length]!.decode(bytes, queue).catch(() => null)));
     },
     start: async () => void (await start().catch(() => (helpers = undefined))),
     close: async () => {
@@ -94,12 +95,12 @@ class Helper {
     return new Helper(thread);
   }
 
-  decode(file: Uint8Array, columns: number[]): Promise<ShareResult> {
+  decode(file: Uint8Array, queue: ColumnQueue): Promise<ShareResult> {
     if (this.failed) return Promise.reject(new Error('Parquet helper failed'));
     const id = this.nextId++;
     this.thread.hold?.(true);
     const reply = new Promise<ShareResult>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-    this.thread.postMessage({ type: 'decode', id, file, columns });
+    this.thread.postMessage({ type: 'decode', id, file, queue });
     return reply;
   }
 

@@ -1,12 +1,12 @@
 import { uniqueNames } from '../column-names.ts';
 import { ColumnAssembler, type ColumnParts } from './column-assembler.ts';
-import { decodeGroups, type DecodeFailure } from './decode-groups.ts';
+import { decodeColumns, type ColumnQueue, type DecodeFailure } from './decode-columns.ts';
 import { NativeColumn } from './native-column.ts';
 import { planColumns, type LeafPlan } from './native-schema.ts';
 import { parseFooter, type FileMeta } from './parquet-footer.ts';
 
 /**
- * Decodes shares of a Parquet file's columns on other threads (src/workers/parquet-pool*.ts):
+ * Decodes some of a Parquet file's columns on other threads (src/workers/parquet-pool*.ts):
  * injected through LoadOptions, as gunzip is, so core starts no threads.
  */
 export interface ParquetColumnHelper {
@@ -15,36 +15,55 @@ export interface ParquetColumnHelper {
   /** Files with fewer rows are decoded on the caller's thread alone (a round trip would cost more). */
   readonly minRows: number;
   /**
-   * Decodes each share (ascending column indices) of the file on a helper thread (decodeShare);
-   * null for a share no helper could take, which the caller then decodes itself.
+   * Has one helper thread take columns from each queue (decodeShare) while the caller takes its
+   * own; null for a queue no helper could take, whose columns the caller then decodes itself.
    */
-  decode(file: Uint8Array, shares: number[][]): Promise<(ShareResult | null)[]>;
+  decode(file: Uint8Array, queues: ColumnQueue[]): Promise<(ShareResult | null)[]>;
 }
 
-/** A share's columns, in its order (what was decoded of them, when it failed), and its first failure. */
+/** The columns a helper took (what was decoded of them, when it failed) and its first failure. */
 export interface ShareResult {
-  columns: ColumnParts[];
+  columns: { index: number; parts: ColumnParts }[];
   failure: DecodeFailure | null;
 }
 
 /**
- * Splits the columns into `parts` shares of about equal work, each in ascending order: the
- * caller's (share 0) and the helpers'. A column's work is its output bytes (writing fresh memory
- * is most of a load) plus its compressed bytes (what snappy and the hybrid decoder walk).
+ * The columns, costliest first (so threads taking them in turn finish together): a column's work
+ * is its output bytes (writing fresh memory is most of a load) plus its compressed bytes (what
+ * snappy and the index decoder walk).
  */
-export function splitColumns(meta: FileMeta, plans: readonly LeafPlan[], parts: number): number[][] {
+export function costOrder(meta: FileMeta, plans: readonly LeafPlan[]): number[] {
   const rows = meta.rowGroups.reduce((s, g) => s + g.rows, 0);
   const cost = plans.map((p, c) => rows * outputBytes(p) + meta.rowGroups.reduce((s, g) => s + (g.columns[c]?.compressedSize ?? 0), 0));
+  return plans.map((_, c) => c).sort((a, b) => cost[b]! - cost[a]! || a - b);
+}
+
+/**
+ * The queues of the caller (first) and of `helpers` helper threads: one queue they all take from
+ * where memory can be shared (SharedArrayBuffer: Node, cross-origin isolated pages), else the
+ * columns split ahead into shares of about equal cost.
+ */
+export function columnQueues(meta: FileMeta, plans: readonly LeafPlan[], helpers: number): ColumnQueue[] {
+  const order = costOrder(meta, plans);
+  if (typeof SharedArrayBuffer === 'function') {
+    const queue = { order, next: new Int32Array(new SharedArrayBuffer(4)) };
+    return Array.from({ length: helpers + 1 }, () => queue);
+  }
+  return splitColumns(meta, plans, helpers + 1).map((share) => ({ order: share, next: new Int32Array(1) }));
+}
+
+/** Splits the columns into `parts` shares of about equal cost (costOrder), each to the lightest so far. */
+export function splitColumns(meta: FileMeta, plans: readonly LeafPlan[], parts: number): number[][] {
+  const rows = meta.rowGroups.reduce((s, g) => s + g.rows, 0);
+  const cost = (c: number) => rows * outputBytes(plans[c]!) + meta.rowGroups.reduce((s, g) => s + (g.columns[c]?.compressedSize ?? 0), 0);
   const shares: number[][] = Array.from({ length: parts }, () => []);
   const load = new Array<number>(parts).fill(0);
-  // Largest first, each to the lightest share.
-  for (const c of plans.map((_, c) => c).sort((a, b) => cost[b]! - cost[a]! || a - b)) {
+  for (const c of costOrder(meta, plans)) {
     const s = load.indexOf(Math.min(...load));
     shares[s]!.push(c);
-    load[s]! += cost[c]!;
+    load[s]! += cost(c);
   }
-  for (const share of shares) share.sort((a, b) => a - b);
-  return shares.filter((s, i) => i === 0 || s.length > 0);
+  return shares;
 }
 
 /** Bytes a row takes in the column (see ColumnAssembler): narrow types as stored, the rest as Float64. */
@@ -56,10 +75,10 @@ function outputBytes(p: LeafPlan): number {
 }
 
 /**
- * A helper thread's work: decodes the columns `share` of the file (the same footer, plan and
+ * A helper thread's work: takes columns of the file from the queue (the same footer, plan and
  * decoders as the caller's, so the same columns) and returns their parts; the caller adopts them.
  */
-export async function decodeShare(file: Uint8Array, share: readonly number[]): Promise<ShareResult> {
+export async function decodeShare(file: Uint8Array, queue: ColumnQueue): Promise<ShareResult> {
   const fileEnd = file.length - 8;
   const footerLength = new DataView(file.buffer, file.byteOffset).getUint32(fileEnd, true);
   const meta = parseFooter(file, fileEnd - footerLength, fileEnd);
@@ -67,19 +86,20 @@ export async function decodeShare(file: Uint8Array, share: readonly number[]): P
   if (typeof plans === 'string') throw new Error(plans);
   const rows = meta.rowGroups.reduce((s, g) => s + g.rows, 0);
   const names = uniqueNames(plans.map((p) => p.name));
-  const columns = new Map(share.map((c) => [c, new ColumnAssembler(names[c]!, plans[c]!.type, rows)]));
-  const decoders = plans.map((p, c) => {
-    const asm = columns.get(c);
-    return asm && new NativeColumn(p, asm);
-  });
-  const failure = await decodeGroups(file, meta, fileEnd, share, decoders);
-  return { columns: share.map((c) => columns.get(c)!.parts()), failure };
+  const columns = new Map<number, ColumnAssembler>();
+  const decoderOf = (c: number) => {
+    const asm = new ColumnAssembler(names[c]!, plans[c]!.type, rows);
+    columns.set(c, asm);
+    return new NativeColumn(plans[c]!, asm);
+  };
+  const { taken, failure } = await decodeColumns(file, meta, fileEnd, queue, decoderOf);
+  return { columns: taken.map((index) => ({ index, parts: columns.get(index)!.parts() })), failure };
 }
 
 /** The buffers of a share's result, to transfer rather than copy. */
 export function shareTransfers(result: ShareResult): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();
-  for (const p of result.columns) {
+  for (const { parts: p } of result.columns) {
     for (const a of [p.values, p.codes, p.validity, p.entries?.bytes, p.entries?.offsets]) if (a) buffers.add(a.buffer as ArrayBuffer);
   }
   return [...buffers];

@@ -3,8 +3,8 @@ import { uniqueNames } from '../column-names.ts';
 import { LoadError, type LoadOptions } from '../types.ts';
 import { assembledTable } from './assembled-table.ts';
 import { ColumnAssembler } from './column-assembler.ts';
-import { splitColumns } from './column-share.ts';
-import { decodeGroups, firstFailure, type DecodeFailure } from './decode-groups.ts';
+import { columnQueues } from './column-share.ts';
+import { decodeColumns, firstFailure } from './decode-columns.ts';
 import { NativeColumn } from './native-column.ts';
 import { planColumns, type LeafPlan } from './native-schema.ts';
 import { NATIVE_CODECS } from './page-inflater.ts';
@@ -58,32 +58,28 @@ export async function readNativeParquet(
 
   const rows = meta.rowGroups.reduce((s, g) => s + g.rows, 0);
   const names = uniqueNames(plans.map((p) => p.name));
-  // Shares of the columns for helper threads (decoded at once, each writing its own columns),
-  // the first share ours.
+  // Helper threads take columns from their queues while we take ours (column-share.ts); each
+  // writes whole columns, which come back as transfers.
   const helper = options.parquetHelper;
-  const shares = helper && helper.helpers > 0 && rows >= helper.minRows ? splitColumns(meta, plans, helper.helpers + 1) : [plans.map((_, c) => c)];
-  const own = shares[0]!;
-  const ownSet = new Set(own);
-  // A helper that fails leaves its share to us.
-  const helped = shares.length > 1 ? helper!.decode(bytes, shares.slice(1)).catch(() => shares.slice(1).map(() => null)) : Promise.resolve([]);
-  const columns = plans.map((p, c) => new ColumnAssembler(names[c]!, p.type, rows, ownSet.has(c)));
-  const decoders = plans.map((p, c) => (ownSet.has(c) ? new NativeColumn(p, columns[c]!) : undefined));
+  const helpers = helper && rows >= helper.minRows ? helper.helpers : 0;
+  const queues = helpers > 0 ? columnQueues(meta, plans, helpers) : [{ order: plans.map((_, c) => c), next: new Int32Array(1) }];
+  // A helper that fails leaves its columns to us.
+  const helped = helpers > 0 ? helper!.decode(bytes, queues.slice(1)).catch(() => queues.slice(1).map(() => null)) : Promise.resolve([]);
+  const columns: (ColumnAssembler | undefined)[] = [];
+  const decoderOf = (c: number) => new NativeColumn(plans[c]!, (columns[c] = new ColumnAssembler(names[c]!, plans[c]!.type, rows)));
   const progress = new GroupProgress(name, options, bytes.length, rows);
-  // Cancelled (thrown here): the helpers finish their shares unheard.
-  const failures: (DecodeFailure | null)[] = [await decodeGroups(bytes, meta, fileEnd, own, decoders, progress)];
-  const results = await helped;
-  for (let s = 1; s < shares.length; s++) {
-    const share = shares[s]!;
-    const result = results[s - 1];
-    if (result) {
-      failures.push(result.failure);
-      if (!result.failure) share.forEach((c, j) => columns[c]!.adopt(result.columns[j]!));
-      continue;
+  // Cancelled (thrown here): the helpers finish their columns unheard.
+  const failures = [(await decodeColumns(bytes, meta, fileEnd, queues[0]!, decoderOf, progress)).failure];
+  for (const result of await helped) {
+    if (!result) continue;
+    failures.push(result.failure);
+    for (const { index, parts } of result.columns) {
+      const asm = (columns[index] = new ColumnAssembler(names[index]!, plans[index]!.type, rows, false));
+      if (!result.failure) asm.adopt(parts);
     }
-    // No helper took this share: decode it here.
-    const local = plans.map((p, c) => (share.includes(c) ? new NativeColumn(p, (columns[c] = new ColumnAssembler(names[c]!, p.type, rows))) : undefined));
-    failures.push(await decodeGroups(bytes, meta, fileEnd, share, local));
   }
+  const missing = plans.map((_, c) => c).filter((c) => !columns[c]);
+  if (missing.length) failures.push((await decodeColumns(bytes, meta, fileEnd, { order: missing, next: new Int32Array(1) }, decoderOf)).failure);
   progress.check();
   const failure = firstFailure(failures);
   if (failure?.unsupported) return { fallback: failure.message };
@@ -91,7 +87,7 @@ export async function readNativeParquet(
     const column = failure.column >= 0 ? { column: plans[failure.column]!.name } : {};
     throw new LoadError(name, `row group ${failure.group + 1} of ${meta.rowGroups.length} cannot be read: the file is damaged (${failure.message})`, column);
   }
-  return assembledTable(plans.map((p) => p.name), columns);
+  return assembledTable(plans.map((p) => p.name), columns as ColumnAssembler[]);
 }
 
 /** Why some column chunk is beyond the native reader (codec, encoding, layout), or null. */
