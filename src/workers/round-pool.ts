@@ -71,6 +71,8 @@ class RoundGrower implements TreeGrower {
   /** Whether trees went to the helpers (and the matrix with the first): a binary training never sends one. */
   private shared = false;
   private pending: Request[] = [];
+  /** The round announced by beginRound, and how many of its trees have been asked for. */
+  private round: { trees: number; asked: number } | undefined;
 
   constructor(
     private readonly local: TreeGrower,
@@ -86,10 +88,44 @@ class RoundGrower implements TreeGrower {
     return this.shared ? `cpu ×${this.concurrency}` : 'cpu';
   }
 
+  beginRound(trees: number): void {
+    this.round = { trees, asked: 0 };
+  }
+
   grow(q: Quantised, active: Uint8Array, features: Int32Array, nodeOfRow: Int32Array): Promise<Tree> {
-    // A round asks for its trees in one synchronous run; they are shared out when it ends.
+    const round = this.round;
+    if (round && round.asked < round.trees) {
+      // The round's size is known: the helpers' trees leave as soon as they are asked for (the
+      // first ones), while the caller computes the gradients of the next; the caller grows the
+      // last ones itself, there and then.
+      const j = round.asked++;
+      const sent = round.trees - this.ownShare(round.trees);
+      if (j < sent) {
+        this.shareMatrix();
+        return this.helpers[j % this.helpers.length]!.grow(q, active, features, nodeOfRow);
+      }
+      try {
+        return Promise.resolve(this.local.grow(q, active, features, nodeOfRow));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    // Otherwise a round asks for its trees in one synchronous run; they are shared out when it ends.
     if (this.pending.length === 0) queueMicrotask(() => this.shareOut());
     return new Promise((resolve, reject) => this.pending.push({ args: [q, active, features, nodeOfRow], resolve, reject }));
+  }
+
+  /** The trees of a round the caller grows: ⌊trees / threads⌋, or the one tree of a one-tree round. */
+  private ownShare(trees: number): number {
+    return trees === 1 ? 1 : Math.floor(trees / this.concurrency);
+  }
+
+  /** The helpers get the matrix with the first tree they grow (never, in a binary training). */
+  private shareMatrix(): void {
+    if (this.shared) return;
+    const { rows, features, bins, binCounts } = this.matrix;
+    for (const h of this.helpers) h.send({ type: 'matrix', rows, features, bins, binCounts, params: this.params });
+    this.shared = true;
   }
 
   dispose(): void {
@@ -105,14 +141,8 @@ class RoundGrower implements TreeGrower {
   private shareOut(): void {
     const requests = this.pending;
     this.pending = [];
-    const own = requests.length === 1 ? 1 : Math.floor(requests.length / this.concurrency);
-    const sent = requests.length - own;
-    if (sent > 0 && !this.shared) {
-      // The helpers get the matrix with the first tree they grow (never, in a binary training).
-      const { rows, features, bins, binCounts } = this.matrix;
-      for (const h of this.helpers) h.send({ type: 'matrix', rows, features, bins, binCounts, params: this.params });
-      this.shared = true;
-    }
+    const sent = requests.length - this.ownShare(requests.length);
+    if (sent > 0) this.shareMatrix();
     requests.slice(0, sent).forEach((r, j) => this.helpers[j % this.helpers.length]!.grow(...r.args).then(r.resolve, r.reject));
     for (const r of requests.slice(sent)) {
       try {

@@ -19,6 +19,12 @@ export interface TreeGrower {
    */
   readonly concurrency?: number;
   /**
+   * Says how many trees the next `grow` calls ask for (a round's, or its share): a grower on
+   * several threads may then send a tree away as soon as it is asked for, while the caller
+   * computes the next tree's gradients.
+   */
+  beginRound?(trees: number): void;
+  /**
    * One tree over the rows marked `active` (their g, h enter the histograms), restricted to
    * `features`; `nodeOfRow` comes back holding every row's leaf.
    */

@@ -69,6 +69,7 @@ export async function trainGbdt(options: TrainGbdtOptions): Promise<GbdtModel> {
       // random numbers, so asking for them together gives the same trees as one by one.
       for (let k = 0; k < outputs; k += together) {
         const grown: (Tree | Promise<Tree>)[] = [];
+        grower.beginRound?.(together);
         for (let j = 0; j < together; j++) {
           // A row whose quantised g and h are both 0 adds nothing to any histogram: skipping it
           // changes no sum, and late rounds have many such confidently classified rows.
