@@ -30,6 +30,8 @@ describe('boosting row loops (WebAssembly vs JS)', () => {
         const n = 1001; // odd: the SIMD kernels' last pair is half outside
         const [fast, reference, p] = both(n, classes, weighted);
         expect(fast.margins.buffer).not.toBe(reference.margins.buffer);
+        // The WebAssembly rows live at a non-zero address of the kernels' memory (not a JS fallback).
+        expect(fast.margins.byteOffset).toBeGreaterThan(0);
         for (let round = 0; round < 3; round++) {
           const loss = fast.evaluate();
           expect(Number.isFinite(loss)).toBe(true);

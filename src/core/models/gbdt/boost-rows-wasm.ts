@@ -1,5 +1,5 @@
 import { EXP_WASM, LOG1P_WASM } from '../wasm-math.ts';
-import { compileOnce, F64, I32, op, wasmModule, type WasmFunction } from '../wasm-module.ts';
+import { compileOnce, F64, I32, op, uleb, V128, wasmModule, type WasmFunction } from '../wasm-module.ts';
 import { EPS, LOSS_MAX, LOSS_MIN } from './objective.ts';
 
 /*
@@ -15,6 +15,18 @@ import { EPS, LOSS_MAX, LOSS_MIN } from './objective.ts';
  * Arguments are byte addresses into the module's memory (see boost-rows.ts for its layout); `n`
  * counts rows.
  */
+
+/** SIMD instructions the shared table lacks. */
+const simd = {
+  /** v128.load64_lane: (address, vector) → the vector with lane `lane` loaded. */
+  v128Load64Lane: (lane: number, offset = 0) => [0xfd, 0x57, 3, ...uleb(offset), lane],
+  /** v128.store64_lane: (address, vector) → stores lane `lane`. */
+  v128Store64Lane: (lane: number, offset = 0) => [0xfd, 0x5b, 3, ...uleb(offset), lane],
+  i32x4Splat: [0xfd, 0x11],
+  i32x4Eq: [0xfd, 0x37],
+  f64x2Abs: [0xfd, ...uleb(0xec)],
+  f64x2ConvertLowI32x4S: [0xfd, ...uleb(0xfe)],
+};
 
 /** Locals after the parameters: i (the row) first, then the kernel's own. */
 const at = (base: number, index: number[][], shift: number): number[][] => [op.get(base), ...index, op.i32(shift), op.i32Shl, op.i32Add];
@@ -130,28 +142,59 @@ const SOFTMAX_ROWS: WasmFunction = (() => {
 // h = max(factor·p·(1 − p), EPS)·w with p = proba[i·K + cls]; out[0], out[1] = max |g|, max h.
 // factor·p·(1 − p) ≥ +0 or NaN, so pmax(it, EPS) is Math.max's. The running maxima (pmax) would
 // drop a NaN: they add Σ (x − x), which is NaN when some x is NaN or infinite (a unit from either
-// is the same, quantise.ts) and 0 otherwise.
+// is the same, quantise.ts) and 0 otherwise. Two rows a step (a lane each), then the last odd row
+// alone; the maxima and sums of the two lanes are combined at the end, which gives the same
+// results as one running value (max is order-free; a sum of zeros is 0, and NaN stays NaN).
 const GRADIENTS: WasmFunction = (() => {
   const [proba, y, w, n, K, cls, factor, g, h, out, i, p, gi, hi, wi, gMax, hMax, gBad, hBad] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+  const [vp, vw, vg, vh, vgMax, vhMax, vgBad, vhBad, vCls, vFactor, vEps, vOne, even, vOne64] = [19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32];
   const result = (top: number, bad: number, offset: number): number[][] => [op.get(out), op.get(top), op.get(bad), op.f64Const(0), op.f64Mul, op.f64Add, op.f64Store(offset)];
+  /** Lanes 0 and 1 of a vector local, combined into a scalar local by `combine` (a running max or sum). */
+  const fold = (v: number, into: number, combine: (a: number[][], b: number[][]) => number[][]): number[][] => [
+    ...combine([op.get(into)], [op.get(v), op.f64x2ExtractLane(0)]), op.set(into),
+    ...combine([op.get(into)], [op.get(v), op.f64x2ExtractLane(1)]), op.set(into),
+  ];
+  const add = (a: number[][], b: number[][]): number[][] => [...a, ...b, op.f64Add];
+  const pair: number[][] = [
+    // p: the two rows' class-cls probabilities (a load and a lane load); w: their weights.
+    ...at(proba, cell(i, K, cls), 3), op.v128Load64Zero(), op.set(vp),
+    ...at(proba, [op.get(i), op.i32(1), op.i32Add, op.get(K), op.i32Mul, op.get(cls), op.i32Add], 3), op.get(vp), simd.v128Load64Lane(1), op.set(vp),
+    ...at(w, row(i), 3), op.v128Load(), op.set(vw),
+    // [y = cls] as f64 0 / 1: the i32 lanes' equality mask, and 1, converted.
+    op.get(vp), ...at(y, row(i), 2), op.v128Load64Zero(), op.get(vCls), simd.i32x4Eq, op.get(vOne), op.v128And, simd.f64x2ConvertLowI32x4S, op.f64x2Sub, op.get(vw), op.f64x2Mul, op.set(vg),
+    op.get(vFactor), op.get(vp), op.f64x2Mul, op.get(vOne64), op.get(vp), op.f64x2Sub, op.f64x2Mul, op.get(vEps), op.f64x2Pmax, op.get(vw), op.f64x2Mul, op.set(vh),
+    ...at(g, row(i), 3), op.get(vg), op.v128Store(),
+    ...at(h, row(i), 3), op.get(vh), op.v128Store(),
+    op.get(vgMax), op.get(vg), simd.f64x2Abs, op.f64x2Pmax, op.set(vgMax),
+    op.get(vhMax), op.get(vh), op.f64x2Pmax, op.set(vhMax),
+    op.get(vgBad), op.get(vg), op.get(vg), op.f64x2Sub, op.f64x2Add, op.set(vgBad),
+    op.get(vhBad), op.get(vh), op.get(vh), op.f64x2Sub, op.f64x2Add, op.set(vhBad),
+  ];
+  const single: number[][] = [
+    ...at(proba, cell(i, K, cls), 3), op.f64Load(), op.set(p),
+    ...at(w, row(i), 3), op.f64Load(), op.set(wi),
+    op.get(p), ...asF64([...at(y, row(i), 2), op.i32Load(), op.get(cls), op.i32Eq]), op.f64Sub, op.get(wi), op.f64Mul, op.set(gi),
+    ...pmax([op.get(factor), op.get(p), op.f64Mul, op.f64Const(1), op.get(p), op.f64Sub, op.f64Mul], [op.f64Const(EPS)]), op.get(wi), op.f64Mul, op.set(hi),
+    ...at(g, row(i), 3), op.get(gi), op.f64Store(),
+    ...at(h, row(i), 3), op.get(hi), op.f64Store(),
+    ...pmax([op.get(gMax)], [op.get(gi), op.f64Abs]), op.set(gMax),
+    ...pmax([op.get(hMax)], [op.get(hi)]), op.set(hMax),
+    op.get(gBad), op.get(gi), op.get(gi), op.f64Sub, op.f64Add, op.set(gBad),
+    op.get(hBad), op.get(hi), op.get(hi), op.f64Sub, op.f64Add, op.set(hBad),
+  ];
   return {
     name: 'gradients',
     params: [I32, I32, I32, I32, I32, I32, F64, I32, I32, I32],
     results: [],
-    locals: [I32, F64, F64, F64, F64, F64, F64, F64, F64],
+    locals: [I32, F64, F64, F64, F64, F64, F64, F64, F64, ...Array<number>(12).fill(V128), I32, V128],
     body: [
-      ...forRows(i, n, [
-        ...at(proba, cell(i, K, cls), 3), op.f64Load(), op.set(p),
-        ...at(w, row(i), 3), op.f64Load(), op.set(wi),
-        op.get(p), ...asF64([...at(y, row(i), 2), op.i32Load(), op.get(cls), op.i32Eq]), op.f64Sub, op.get(wi), op.f64Mul, op.set(gi),
-        ...pmax([op.get(factor), op.get(p), op.f64Mul, op.f64Const(1), op.get(p), op.f64Sub, op.f64Mul], [op.f64Const(EPS)]), op.get(wi), op.f64Mul, op.set(hi),
-        ...at(g, row(i), 3), op.get(gi), op.f64Store(),
-        ...at(h, row(i), 3), op.get(hi), op.f64Store(),
-        ...pmax([op.get(gMax)], [op.get(gi), op.f64Abs]), op.set(gMax),
-        ...pmax([op.get(hMax)], [op.get(hi)]), op.set(hMax),
-        op.get(gBad), op.get(gi), op.get(gi), op.f64Sub, op.f64Add, op.set(gBad),
-        op.get(hBad), op.get(hi), op.get(hi), op.f64Sub, op.f64Add, op.set(hBad),
-      ]),
+      op.get(cls), simd.i32x4Splat, op.set(vCls), op.i32(1), simd.i32x4Splat, op.set(vOne),
+      op.get(factor), op.f64x2Splat, op.set(vFactor), op.f64Const(EPS), op.f64x2Splat, op.set(vEps), op.f64Const(1), op.f64x2Splat, op.set(vOne64),
+      op.get(n), op.i32(-2), op.i32And, op.set(even),
+      op.i32(0), op.set(i),
+      op.block, op.loop, op.get(i), op.get(even), op.i32GeU, op.brIf(1), ...pair, op.get(i), op.i32(2), op.i32Add, op.set(i), op.br(0), op.end, op.end,
+      ...fold(vgMax, gMax, pmax), ...fold(vhMax, hMax, pmax), ...fold(vgBad, gBad, add), ...fold(vhBad, hBad, add),
+      op.block, op.loop, op.get(i), op.get(n), op.i32GeU, op.brIf(1), ...single, op.get(i), op.i32(1), op.i32Add, op.set(i), op.br(0), op.end, op.end,
       ...result(gMax, gBad, 0),
       ...result(hMax, hBad, 8),
     ],
@@ -161,23 +204,43 @@ const GRADIENTS: WasmFunction = (() => {
 // quantise(g, h, n, gScale, hScale, drawn, gq, hq, active): a = ⌊g·gScale + ½⌋, b likewise, as i32
 // (a scale is 1 / unit, a power of two, so the product is the quotient g / unit, exactly);
 // active = drawn (a byte per row; every row when the address is 0) and (a ≠ 0 or b ≠ 0).
+// Two rows a step (a lane each), then the last odd row alone.
 const QUANTISE: WasmFunction = (() => {
   const [g, h, n, gScale, hScale, drawn, gq, hq, active, i, a, b] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const [va, vb, vgScale, vhScale, vHalf, nonZero, even, vZero] = [12, 13, 14, 15, 16, 17, 18, 19];
+  /** drawn[i + lane], or 1 with no drawn rows. */
+  const drawnAt = (lane: number): number[][] => [op.i32(1), op.get(drawn), op.get(i), op.i32Add, op.i32Load8U(lane), op.get(drawn), op.i32Eqz, op.select];
+  const pair: number[][] = [
+    ...at(g, row(i), 3), op.v128Load(), op.get(vgScale), op.f64x2Mul, op.get(vHalf), op.f64x2Add, op.f64x2Floor, op.set(va),
+    ...at(h, row(i), 3), op.v128Load(), op.get(vhScale), op.f64x2Mul, op.get(vHalf), op.f64x2Add, op.f64x2Floor, op.set(vb),
+    ...at(gq, row(i), 2), op.get(va), op.i32x4TruncSatF64x2SZero, simd.v128Store64Lane(0),
+    ...at(hq, row(i), 2), op.get(vb), op.i32x4TruncSatF64x2SZero, simd.v128Store64Lane(0),
+    // vZero is never set: a v128 local starts at zero.
+    op.get(va), op.get(vZero), op.f64x2Ne, op.get(vb), op.get(vZero), op.f64x2Ne, op.v128Or, op.set(nonZero),
+    ...[0, 1].flatMap((lane) => [op.get(active), op.get(i), op.i32Add, ...drawnAt(lane), op.get(nonZero), op.i64x2ExtractLane(lane), op.i64Eqz, op.i32Eqz, op.i32And, op.i32Store8(lane)]),
+  ];
+  const single: number[][] = [
+    ...at(g, row(i), 3), op.f64Load(), op.get(gScale), op.f64Mul, op.f64Const(0.5), op.f64Add, op.f64Floor, op.set(a),
+    ...at(h, row(i), 3), op.f64Load(), op.get(hScale), op.f64Mul, op.f64Const(0.5), op.f64Add, op.f64Floor, op.set(b),
+    ...at(gq, row(i), 2), ...toI32([op.get(a)]), op.i32Store(),
+    ...at(hq, row(i), 2), ...toI32([op.get(b)]), op.i32Store(),
+    op.get(active), op.get(i), op.i32Add,
+    ...drawnAt(0),
+    op.get(a), op.f64Const(0), op.f64Ne, op.get(b), op.f64Const(0), op.f64Ne, op.i32Or, op.i32And,
+    op.i32Store8(),
+  ];
   return {
     name: 'quantise',
     params: [I32, I32, I32, F64, F64, I32, I32, I32, I32],
     results: [],
-    locals: [I32, F64, F64],
-    body: forRows(i, n, [
-      ...at(g, row(i), 3), op.f64Load(), op.get(gScale), op.f64Mul, op.f64Const(0.5), op.f64Add, op.f64Floor, op.set(a),
-      ...at(h, row(i), 3), op.f64Load(), op.get(hScale), op.f64Mul, op.f64Const(0.5), op.f64Add, op.f64Floor, op.set(b),
-      ...at(gq, row(i), 2), ...toI32([op.get(a)]), op.i32Store(),
-      ...at(hq, row(i), 2), ...toI32([op.get(b)]), op.i32Store(),
-      op.get(active), op.get(i), op.i32Add,
-      op.i32(1), op.get(drawn), op.get(i), op.i32Add, op.i32Load8U(), op.get(drawn), op.i32Eqz, op.select,
-      op.get(a), op.f64Const(0), op.f64Ne, op.get(b), op.f64Const(0), op.f64Ne, op.i32Or, op.i32And,
-      op.i32Store8(),
-    ]),
+    locals: [I32, F64, F64, ...Array<number>(6).fill(V128), I32, V128],
+    body: [
+      op.get(gScale), op.f64x2Splat, op.set(vgScale), op.get(hScale), op.f64x2Splat, op.set(vhScale), op.f64Const(0.5), op.f64x2Splat, op.set(vHalf),
+      op.get(n), op.i32(-2), op.i32And, op.set(even),
+      op.i32(0), op.set(i),
+      op.block, op.loop, op.get(i), op.get(even), op.i32GeU, op.brIf(1), ...pair, op.get(i), op.i32(2), op.i32Add, op.set(i), op.br(0), op.end, op.end,
+      op.block, op.loop, op.get(i), op.get(n), op.i32GeU, op.brIf(1), ...single, op.get(i), op.i32(1), op.i32Add, op.set(i), op.br(0), op.end, op.end,
+    ],
   };
 })();
 
