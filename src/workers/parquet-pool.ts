@@ -1,4 +1,4 @@
-import type { ParquetColumnHelper, ShareResult } from '../core/io/parquet/column-share.ts';
+import type { ParquetColumnHelper, SharedColumn, ShareResult } from '../core/io/parquet/column-share.ts';
 import type { ColumnQueue } from '../core/io/parquet/decode-columns.ts';
 import { helperReady } from './helper-ready.ts';
 import type { ParquetHelperMessage, ParquetHelperReply } from './parquet-pool-protocol.ts';
@@ -69,9 +69,9 @@ export function parquetPool(threads: number, spawn: SpawnParquetHelper, minRows 
   };
 }
 
-/** One helper thread: its requests answered by id. */
+/** One helper thread: its requests answered by id (columns as they come, then the end). */
 class Helper {
-  private readonly waiting = new Map<number, { resolve: (result: ShareResult) => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<number, { columns: SharedColumn[]; resolve: (result: ShareResult) => void; reject: (error: Error) => void }>();
   private nextId = 1;
   failed = false;
 
@@ -80,8 +80,9 @@ class Helper {
       if (reply.type === 'ready') return;
       const w = this.waiting.get(reply.id);
       if (!w) return;
+      if (reply.type === 'column') return void w.columns.push(reply.column);
       this.waiting.delete(reply.id);
-      if (reply.type === 'decoded') w.resolve(reply.result);
+      if (reply.type === 'decoded') w.resolve({ columns: [...w.columns, ...reply.result.columns], failure: reply.result.failure });
       else w.reject(new Error(`Parquet helper: ${reply.message}`));
       if (this.waiting.size === 0) thread.hold?.(false);
     });
@@ -99,7 +100,7 @@ class Helper {
     if (this.failed) return Promise.reject(new Error('Parquet helper failed'));
     const id = this.nextId++;
     this.thread.hold?.(true);
-    const reply = new Promise<ShareResult>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    const reply = new Promise<ShareResult>((resolve, reject) => this.waiting.set(id, { columns: [], resolve, reject }));
     this.thread.postMessage({ type: 'decode', id, file, queue });
     return reply;
   }

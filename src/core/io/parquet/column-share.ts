@@ -21,9 +21,15 @@ export interface ParquetColumnHelper {
   decode(file: Uint8Array, queues: ColumnQueue[]): Promise<(ShareResult | null)[]>;
 }
 
+/** A column decoded on a helper thread: its index in the file and its buffers. */
+export interface SharedColumn {
+  index: number;
+  parts: ColumnParts;
+}
+
 /** The columns a helper took (what was decoded of them, when it failed) and its first failure. */
 export interface ShareResult {
-  columns: { index: number; parts: ColumnParts }[];
+  columns: SharedColumn[];
   failure: DecodeFailure | null;
 }
 
@@ -76,9 +82,11 @@ function outputBytes(p: LeafPlan): number {
 
 /**
  * A helper thread's work: takes columns of the file from the queue (the same footer, plan and
- * decoders as the caller's, so the same columns) and returns their parts; the caller adopts them.
+ * decoders as the caller's, so the same columns) and returns their parts for the caller to adopt,
+ * or hands each to `send` as soon as it is decoded (so its transfer overlaps the decoding of the
+ * rest), returning only the failure.
  */
-export async function decodeShare(file: Uint8Array, queue: ColumnQueue): Promise<ShareResult> {
+export async function decodeShare(file: Uint8Array, queue: ColumnQueue, send?: (column: SharedColumn) => void): Promise<ShareResult> {
   const fileEnd = file.length - 8;
   const footerLength = new DataView(file.buffer, file.byteOffset).getUint32(fileEnd, true);
   const meta = parseFooter(file, fileEnd - footerLength, fileEnd);
@@ -92,14 +100,18 @@ export async function decodeShare(file: Uint8Array, queue: ColumnQueue): Promise
     columns.set(c, asm);
     return new NativeColumn(plans[c]!, asm);
   };
-  const { taken, failure } = await decodeColumns(file, meta, fileEnd, queue, decoderOf);
-  return { columns: taken.map((index) => ({ index, parts: columns.get(index)!.parts() })), failure };
+  const sendNow = send && ((index: number) => {
+    send({ index, parts: columns.get(index)!.parts() });
+    columns.delete(index);
+  });
+  const { failure } = await decodeColumns(file, meta, fileEnd, queue, decoderOf, undefined, sendNow);
+  return { columns: [...columns].map(([index, asm]) => ({ index, parts: asm.parts() })), failure };
 }
 
-/** The buffers of a share's result, to transfer rather than copy. */
-export function shareTransfers(result: ShareResult): ArrayBuffer[] {
+/** The buffers of a helper's columns, to transfer rather than copy. */
+export function columnTransfers(columns: readonly SharedColumn[]): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();
-  for (const { parts: p } of result.columns) {
+  for (const { parts: p } of columns) {
     for (const a of [p.values, p.codes, p.validity, p.entries?.bytes, p.entries?.offsets]) if (a) buffers.add(a.buffer as ArrayBuffer);
   }
   return [...buffers];

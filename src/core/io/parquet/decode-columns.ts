@@ -32,7 +32,8 @@ export interface ColumnQueue {
 /**
  * Takes columns from the queue until it is empty and decodes each whole (every row group) through
  * the decoder `decoderOf` makes; returns the columns taken and the first failure among them, or
- * null. Progress is reported, and the signal checked (cancellation is thrown), chunk by chunk.
+ * null. Progress is reported, and the signal checked (cancellation is thrown), chunk by chunk;
+ * `onDecoded` hears of each column decoded whole while no failure is known.
  */
 export async function decodeColumns(
   file: Uint8Array,
@@ -41,6 +42,7 @@ export async function decodeColumns(
   queue: ColumnQueue,
   decoderOf: (column: number) => NativeColumn,
   progress?: GroupProgress,
+  onDecoded?: (column: number) => void,
 ): Promise<{ taken: number[]; failure: DecodeFailure | null }> {
   const pages = new PageInflater();
   const scratch = new Scratch();
@@ -56,6 +58,7 @@ export async function decodeColumns(
     const decoder = decoderOf(k);
     // Groups after a failure already met cannot hold an earlier one.
     const last = failure ? failure.group : meta.rowGroups.length - 1;
+    let whole = !failure;
     for (let g = 0; g <= last; g++) {
       if (g > 0) progress?.check();
       const group = meta.rowGroups[g]!;
@@ -71,10 +74,12 @@ export async function decodeColumns(
         const unsupported = err instanceof NativeUnsupported;
         const column = order === k ? k : -1;
         failure = firstFailure([failure, { group: g, column, order, unsupported, message: unsupported ? err.message : describe(err) }]);
+        whole = false;
         break;
       }
       await progress?.step(group.rows / columns);
     }
+    if (whole) onDecoded?.(k);
   }
   return { taken, failure };
 }
