@@ -73,6 +73,34 @@ describe('Dictionary index kernel: WebAssembly and its JS twin agree', () => {
     });
   }
 
+  it('text coded at first use: the same entries handed over in the same order, the same codes', () => {
+    const r = rand(31);
+    for (let trial = 0; trial < 300; trial++) {
+      const w = 1 + Math.floor(r() * 12);
+      const size = Math.max(1, Math.min(2 ** w, 1 + Math.floor(r() * 300)));
+      const n = 1 + Math.floor(r() * 1500);
+      const bytes = trial % 4 === 3 ? encode(r, w, n, size, true).subarray(0, Math.floor(r() * 50)) : encode(r, w, n, size, trial % 4 === 2);
+      // Some entries coded by earlier pages already.
+      const start = Int32Array.from({ length: size }, (_, k) => (r() < 0.3 ? 1000 + k : -1));
+      const outcomes = [new HybridGatherJs(), wasm!].map((g) => {
+        const dict = start.slice();
+        const handed: number[][] = [];
+        const out = new Int32Array(n + 3).fill(-7);
+        let next = 0;
+        try {
+          g.gatherText(bytes, 0, bytes.length, w, n, dict, out, 3, (entries) => {
+            handed.push([...entries]);
+            for (const k of entries) dict[k] = next++;
+          });
+          return { out, handed, dict };
+        } catch (err) {
+          return { error: (err as Error).message };
+        }
+      });
+      expect([trial, outcomes[1]]).toEqual([trial, outcomes[0]]);
+    }
+  });
+
   it('damaged runs: the same error (or the same words) — cut anywhere, bytes changed, indices beyond the dictionary', () => {
     const js = new HybridGatherJs();
     const r = rand(99);

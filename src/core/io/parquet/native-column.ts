@@ -1,7 +1,7 @@
 import type { ColumnAssembler, NumberArray } from './column-assembler.ts';
 import { gatherWords } from './dictionary-gather.ts';
 import { decodeHybrid, RunList } from './hybrid.ts';
-import { hybridGatherWasm, type HybridGather } from './hybrid-gather.ts';
+import { HybridGatherJs, hybridGatherWasm, type HybridGather } from './hybrid-gather.ts';
 import type { LeafPlan } from './native-schema.ts';
 import { decodeDictionary, decodePlain, decodeTextEntries, type PlainTarget } from './native-values.ts';
 import { chunkRange, compressedStart, UNCOMPRESSED, type PageInflater } from './page-inflater.ts';
@@ -28,12 +28,11 @@ export class Scratch {
   /** Values of narrow integer columns on their way through 32-bit words. */
   words: Int32Array = new Int32Array(1024);
   readonly runs = new RunList();
-  private kernel: HybridGather | null | undefined;
+  private kernel: HybridGather | undefined;
 
-  /** The WebAssembly index decoder and look-up (hybrid-gather.ts), or null where there is none. */
-  gatherKernel(): HybridGather | null {
-    if (this.kernel === undefined) this.kernel = hybridGatherWasm();
-    return this.kernel;
+  /** The index decoder and look-up (hybrid-gather.ts): WebAssembly, or its JS twin where there is none. */
+  gatherKernel(): HybridGather {
+    return (this.kernel ??= hybridGatherWasm() ?? new HybridGatherJs());
   }
 
   levelBuffer(n: number): Int32Array {
@@ -196,42 +195,36 @@ export class NativeColumn {
     const dict = this.dict;
     if (!dict) throw new Error('dictionary indices without a dictionary page');
     if (pos >= body.length) throw new Error('the page ends before its values');
-    // Every entry known (numbers; text once all its entries are coded), none flagged inexact: one
-    // WebAssembly pass decodes and looks up.
-    const kernel = this.unresolved === 0 && !this.dictInexact ? scratch.gatherKernel() : null;
-    if (kernel) {
-      if (out.BYTES_PER_ELEMENT >= 4) kernel.gather(body, pos + 1, body.length, body[pos]!, n, dict, this.words, wordsOf(out), at);
-      else {
-        const words = scratch.wordBuffer(n);
-        kernel.gather(body, pos + 1, body.length, body[pos]!, n, dict, 1, words, 0);
-        out.set(words.subarray(0, n), at);
-      }
+    const flags = this.dictInexact;
+    if (!flags) {
+      // One pass decodes the indices and looks them up (WebAssembly, or its JS twin); narrow
+      // integer columns go through 32-bit words.
+      const kernel = scratch.gatherKernel();
+      const narrow = out.BYTES_PER_ELEMENT < 4;
+      const words = narrow ? scratch.wordBuffer(n) : wordsOf(out);
+      const to = narrow ? 0 : at;
+      if (this.unresolved > 0) kernel.gatherText(body, pos + 1, body.length, body[pos]!, n, dict, words, to, (entries) => this.codeText(entries));
+      else kernel.gather(body, pos + 1, body.length, body[pos]!, n, dict, this.words, words, to);
+      if (narrow) out.set(words.subarray(0, n), at);
       return;
     }
+    // 64-bit integers, some beyond 2^53: the rows of those entries are counted, so the indices are kept.
     const indices = scratch.indexBuffer(n);
     const runs = scratch.runs;
     runs.count = 0;
     decodeHybrid(body, pos + 1, body.length, body[pos]!, n, indices, runs);
-    if (this.unresolved > 0) this.resolveText(indices, n);
-    if (out.BYTES_PER_ELEMENT < 4) {
-      const words = scratch.wordBuffer(n);
-      gatherWords(indices, n, runs, dict, 1, words, 0);
-      out.set(words.subarray(0, n), at);
-    } else gatherWords(indices, n, runs, dict, this.words, wordsOf(out), at);
-    const flags = this.dictInexact;
-    if (flags) for (let i = 0; i < n; i++) this.target.inexact += flags[indices[i]!]!;
+    gatherWords(indices, n, runs, dict, this.words, wordsOf(out), at);
+    for (let i = 0; i < n; i++) this.target.inexact += flags[indices[i]!]!;
   }
 
-  /** Codes the text entries these rows use for the first time, in row order (as parquet-wasm's rows are). */
-  private resolveText(indices: Int32Array, n: number): void {
+  /** Codes text entries used for the first time, in the order of first use (as parquet-wasm's rows are). */
+  private codeText(entries: Int32Array): void {
     const { bytes, bounds } = this.entries!;
     const map = this.dict!;
     const dict = this.target.dict;
-    for (let i = 0; i < n; i++) {
-      const k = indices[i]!;
-      if (k >>> 0 >= map.length || map[k]! >= 0) continue; // out of range: gatherWords reports it
+    for (const k of entries) {
       map[k] = dict.code(bytes, bounds[2 * k]!, bounds[2 * k + 1]!);
-      if (--this.unresolved === 0) return;
+      this.unresolved--;
     }
   }
 
