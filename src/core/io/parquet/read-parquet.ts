@@ -5,7 +5,7 @@ import { LoadError, type ByteSource, type LoadOptions } from '../types.ts';
 import { assembledTable } from './assembled-table.ts';
 import { ColumnAssembler } from './column-assembler.ts';
 import { readNativeParquet } from './native-reader.ts';
-import { checkEnvelope } from './parquet-checks.ts';
+import { checkEnvelope, checkEnvelopeBytes } from './parquet-checks.ts';
 import { readLayout, type GroupBatch } from './parquet-layout.ts';
 import { parquetWasm, type ParquetWasm } from './parquet-wasm.ts';
 import { describe } from './describe.ts';
@@ -20,8 +20,10 @@ export async function readParquet(
   source: ByteSource,
   options: Pick<LoadOptions, 'signal' | 'onProgress' | 'parquetHelper'> = {},
 ): Promise<{ table: Table; warnings: string[] }> {
-  await checkEnvelope(source);
+  // One read of the whole file (the envelope checked on its bytes): each read of a file costs a
+  // round trip to the file system.
   const bytes = await source.slice(0, source.size);
+  checkEnvelopeBytes(source.name, bytes);
   const native = await readNativeParquet(source.name, bytes, options);
   if ('table' in native) return native;
   return readParquetWasm(source, options, bytes);
