@@ -1,4 +1,5 @@
 import { FLOAT, INT, TEXT } from './fast-rows.ts';
+import { block, br, brIf, emit, ifElse, loop, type Code, type Instr } from '../../models/wasm-control.ts';
 import { compileOnce, F64, I32, op, uleb, V128, wasmModule, type WasmFunction } from '../../models/wasm-module.ts';
 
 /*
@@ -26,7 +27,6 @@ const I64 = 0x7e;
 
 /** Instructions the shared table lacks. */
 const x = {
-  else: [0x05],
   i32Ne: [0x47],
   i32GtU: [0x4b],
   i32GtS: [0x4a],
@@ -49,51 +49,6 @@ const x = {
   i8x16Eq: [0xfd, 0x23],
   i8x16Bitmask: [0xfd, 0x64],
 };
-
-/** Structured control with named labels, so branches need no hand-counted depths. */
-type Instr = (number | number[])[];
-type Code = Instr | Nested | Branch;
-interface Nested {
-  kind: 'block' | 'loop' | 'if';
-  label: string;
-  body: Code[];
-  alt?: Code[];
-}
-interface Branch {
-  kind: 'br' | 'brIf';
-  label: string;
-}
-const block = (label: string, ...body: Code[]): Nested => ({ kind: 'block', label, body });
-const loop = (label: string, ...body: Code[]): Nested => ({ kind: 'loop', label, body });
-const ifElse = (label: string, body: Code[], alt?: Code[]): Nested => ({ kind: 'if', label, body, alt });
-const br = (label: string): Branch => ({ kind: 'br', label });
-const brIf = (label: string): Branch => ({ kind: 'brIf', label });
-
-const isBranch = (c: Nested | Branch): c is Branch => c.kind === 'br' || c.kind === 'brIf';
-
-function emit(code: Code[], labels: string[] = []): number[] {
-  const out: number[] = [];
-  for (const c of code) {
-    if (Array.isArray(c)) {
-      for (const e of c) {
-        if (Array.isArray(e)) out.push(...e);
-        else out.push(e);
-      }
-    }
-    else if (isBranch(c)) {
-      const depth = labels.indexOf(c.label);
-      if (depth < 0) throw new Error(`no label ${c.label}`);
-      out.push(c.kind === 'br' ? 0x0c : 0x0d, ...uleb(depth));
-    } else {
-      const inner = [c.label, ...labels];
-      out.push(...(c.kind === 'block' ? op.block : c.kind === 'loop' ? op.loop : op.if), ...emit(c.body, inner));
-      if (c.alt) out.push(...x.else, ...emit(c.alt, inner));
-      out.push(...op.end);
-    }
-  }
-  return out;
-}
-
 
 const PARSE_ROWS: WasmFunction = (() => {
   const [p0, end, k, B, delim, kinds, out, miss, rowEnds, prev, anyNull, pow10, cap] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];

@@ -4,6 +4,7 @@ import { numericValues } from '../../table/numeric-values.ts';
 import { valueBinner, type ValueBinner } from './bin-values.ts';
 import { categoryCodes } from './category-codes.ts';
 import { checkedMaxBins, column, fitCategory, fitNumeric, type BinningOptions } from './fit-binning.ts';
+import { valueFitter } from './fit-values-wasm.ts';
 import type { FeatureBinning, FeatureMatrix, FittedBinning } from './types.ts';
 
 /** Real bins of a fitted feature (at least one, so an all-missing column still has bin 0). */
@@ -41,12 +42,13 @@ export function fitAndApplyBinning(table: Table, options: BinningOptions & { row
   const maxReal = checkedMaxBins(options.maxBins) - 1;
   const features: FeatureBinning[] = [];
   const binner = valueBinner();
+  const fitter = valueFitter();
   const bins: Uint8Array[] = options.columns.map((name) => {
     const vector = column(table, name);
     const out = new Uint8Array(rows.length);
     if (columnKind(vector.type) !== 'string') {
       const values = numericValues(vector);
-      const feature = fitNumeric(values, name, rows, maxReal);
+      const feature = fitNumeric(values, name, rows, maxReal, fitter);
       binNumeric(feature, values, rows, binner, out);
       features.push(feature);
     } else {

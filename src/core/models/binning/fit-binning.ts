@@ -2,7 +2,7 @@ import type { Table, Vector } from 'apache-arrow';
 import { columnKind } from '../../table/column-kind.ts';
 import { numericValues } from '../../table/numeric-values.ts';
 import { byFrequency, categoryCodes } from './category-codes.ts';
-import { quantileCuts } from './quantile-cuts.ts';
+import { valueFitter, type ValueFitter } from './fit-values-wasm.ts';
 import type { FeatureBinning, FittedBinning } from './types.ts';
 
 export interface BinningOptions {
@@ -22,7 +22,8 @@ export interface BinningOptions {
 export function fitBinning(table: Table, options: BinningOptions): FittedBinning {
   const maxBins = checkedMaxBins(options.maxBins);
   const rows = options.rows ?? identity(table.numRows);
-  const features = options.columns.map((name) => fitFeature(column(table, name), name, rows, maxBins - 1));
+  const fitter = valueFitter();
+  const features = options.columns.map((name) => fitFeature(column(table, name), name, rows, maxBins - 1, fitter));
   return { maxBins, features };
 }
 
@@ -38,21 +39,20 @@ export function column(table: Table, name: string): Vector {
   return vector;
 }
 
-function fitFeature(vector: Vector, name: string, rows: ArrayLike<number>, maxReal: number): FeatureBinning {
-  if (columnKind(vector.type) !== 'string') return fitNumeric(numericValues(vector), name, rows, maxReal);
+function fitFeature(vector: Vector, name: string, rows: ArrayLike<number>, maxReal: number, fitter: ValueFitter): FeatureBinning {
+  if (columnKind(vector.type) !== 'string') return fitNumeric(numericValues(vector), name, rows, maxReal, fitter);
   return fitCategory(categoryCodes(vector), name, rows, maxReal);
 }
 
 /** A numeric feature's cuts from its column's `numericValues`. */
-export function fitNumeric({ values, valid }: { values: Float64Array; valid: Uint8Array }, name: string, rows: ArrayLike<number>, maxReal: number): Extract<FeatureBinning, { kind: 'numeric' }> {
-  const finite = new Float64Array(rows.length);
-  let m = 0;
-  for (let k = 0; k < rows.length; k++) {
-    const i = rows[k]!;
-    const v = values[i]!;
-    if (valid[i] && Number.isFinite(v)) finite[m++] = v;
-  }
-  return { kind: 'numeric', name, cuts: quantileCuts(finite.subarray(0, m), maxReal) };
+export function fitNumeric(
+  { values, valid }: { values: Float64Array; valid: Uint8Array },
+  name: string,
+  rows: ArrayLike<number>,
+  maxReal: number,
+  fitter: ValueFitter,
+): Extract<FeatureBinning, { kind: 'numeric' }> {
+  return { kind: 'numeric', name, cuts: fitter.cuts(values, valid, rows, maxReal) };
 }
 
 /** A text feature's categories from its column's `categoryCodes`: the most frequent, the rest in an "other" bin. */
