@@ -91,7 +91,7 @@ describe('random forest', () => {
     expect(other.trees).toEqual(cpu.trees);
   });
 
-  it('class counts in WebAssembly grow the same forest as the JS loops: three classes, weights, bootstrap', async () => {
+  it('class counts, in-bag rows and the partition in WebAssembly grow the same forest as the JS loops: three classes, weights, bootstrap, missing values', async () => {
     const tr3 = syntheticTable(2500, 6, 3);
     const b = binned(tr3.table);
     const options = { train: { matrix: b.matrix, y: tr3.y }, classes: ['a', 'b', 'c'], binning: b.binning, params: { trees: 6, seed: 9, maxDepth: 8, classWeight: [1, 3, 0.5] } };
@@ -99,6 +99,9 @@ describe('random forest', () => {
     const reference = await trainForest({ ...options, grower: jsCpuForestGrower });
     expect(fast.trees).toEqual(reference.trees);
     expect(fast.trees.every((t) => t.feature.filter((f) => f >= 0).length > 8)).toBe(true);
+    // Splits that send the missing bin left and right both occur (the partition's two cases).
+    const inner = fast.trees.flatMap((t) => Array.from(t.feature, (f, j) => (f >= 0 ? t.defaultLeft[j]! : -1)).filter((d) => d >= 0));
+    expect(new Set(inner)).toEqual(new Set([0, 1]));
   });
 
   it('class weights shift the probabilities towards the weighted class', async () => {

@@ -1,4 +1,5 @@
 import type { FeatureMatrix } from '../binning/types.ts';
+import { block, br, brIf, emit, loop } from '../wasm-control.ts';
 import { compileOnce, I32, op, wasmModule, type WasmFunction } from '../wasm-module.ts';
 
 /*
@@ -34,8 +35,75 @@ function countsKernel(name: string, features: number): WasmFunction {
   };
 }
 
-/** counts1 … counts4: a batch of six features is one pass of four and one of two. */
-const countsModule = compileOnce(() => wasmModule([1, 2, 3, 4].map((w) => countsKernel(`counts${w}`, w))));
+const x = { i32LeU: [0x4d] };
+
+// inBag(draws, n, rows) → count: the rows i < n with draws[i] > 0 listed at rows (i32), in order.
+// Branch-free (about a third of the rows are out of bag, at random).
+const IN_BAG: WasmFunction = (() => {
+  const [draws, n, rows, i, count] = [0, 1, 2, 3, 4];
+  return {
+    name: 'inBag',
+    params: [I32, I32, I32],
+    results: [I32],
+    locals: [I32, I32],
+    body: [
+      emit([
+        block(
+          'done',
+          loop(
+            'rows',
+            [op.get(i), op.get(n), op.i32GeU],
+            brIf('done'),
+            [op.get(rows), op.get(count), op.i32(2), op.i32Shl, op.i32Add, op.get(i), op.i32Store()],
+            [op.get(count), op.i32(0), op.get(draws), op.get(i), op.i32(2), op.i32Shl, op.i32Add, op.i32Load(), op.i32Sub, op.i32(31), op.i32ShrU, op.i32Add, op.set(count)],
+            [op.get(i), op.i32(1), op.i32Add, op.set(i)],
+            br('rows'),
+          ),
+        ),
+        [op.get(count)],
+      ]),
+    ],
+  };
+})();
+
+// partition(rows, end, spill, column, bin, miss, missLeft) → left: the rows listed (i32) from rows
+// to end split stably: those whose bin (column: a byte per row) is ≤ bin, or is `miss` when
+// missLeft is 1, written back from rows on; the others to spill. Each row is written to both and
+// only one position moves on (which way a row goes is a coin toss to the branch predictor).
+const PARTITION: WasmFunction = (() => {
+  const [rows, end, spill, column, bin, miss, missLeft, k, l, r, i, b, left] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  return {
+    name: 'partition',
+    params: [I32, I32, I32, I32, I32, I32, I32],
+    results: [I32],
+    locals: [I32, I32, I32, I32, I32, I32],
+    body: [
+      emit([
+        [op.get(rows), op.set(k), op.get(rows), op.set(l), op.get(spill), op.set(r)],
+        block(
+          'done',
+          loop(
+            'rows',
+            [op.get(k), op.get(end), op.i32GeU],
+            brIf('done'),
+            [op.get(k), op.i32Load(), op.set(i), op.get(column), op.get(i), op.i32Add, op.i32Load8U(), op.set(b)],
+            [op.get(b), op.get(bin), x.i32LeU, op.get(missLeft), op.get(b), op.get(miss), op.i32Eq, op.i32And, op.i32Or, op.set(left)],
+            [op.get(l), op.get(i), op.i32Store(), op.get(r), op.get(i), op.i32Store()],
+            [op.get(l), op.get(left), op.i32(2), op.i32Shl, op.i32Add, op.set(l)],
+            [op.get(r), op.i32(4), op.get(left), op.i32(2), op.i32Shl, op.i32Sub, op.i32Add, op.set(r)],
+            [op.get(k), op.i32(4), op.i32Add, op.set(k)],
+            br('rows'),
+          ),
+        ),
+        [op.get(l), op.get(rows), op.i32Sub, op.i32(2), op.i32ShrU],
+      ]),
+    ],
+  };
+})();
+
+
+/** counts1 … counts4 (a batch of six features is one pass of four and one of two), inBag, partition. */
+const countsModule = compileOnce(() => wasmModule([...[1, 2, 3, 4].map((w) => countsKernel(`counts${w}`, w)), IN_BAG, PARTITION]));
 
 /** Beyond this, the JS loops (a 32-bit memory; each thread would hold its own copy of the matrix). */
 const WASM_LIMIT = 1 << 30;
@@ -52,6 +120,13 @@ export interface ClassCountMemory {
   hist: Int32Array;
   /** As addBatchClassCounts: features[from … to) of one node, histogram s of the batch at s · slot. */
   addBatch(rowsStart: number, rowsEnd: number, features: Int32Array, from: number, to: number, K1: number, slot: number): void;
+  /** The in-bag rows (draws > 0) listed in `rows`, in order; returns their count. */
+  inBag(n: number): number;
+  /**
+   * Splits rows[start, end) stably by feature f's bins (left: bin ≤ `bin`, or the missing bin
+   * `miss` when missLeft is 1); the right rows land in `spill` from 0. Returns how many went left.
+   */
+  partition(start: number, end: number, f: number, bin: number, miss: number, missLeft: number): number;
 }
 
 /** The memory for a matrix, or undefined where the host lacks WebAssembly or the memory would be too large. */
@@ -84,6 +159,8 @@ export function classCountMemory(matrix: FeatureMatrix, y: Int32Array, histCells
     spill: new Int32Array(buffer, spillAt, n),
     draws: new Int32Array(buffer, drawsAt, n),
     hist: new Int32Array(buffer, histAt, histCells),
+    inBag: (count) => (k.inBag as unknown as (...a: number[]) => number)(drawsAt, count, rowsAt),
+    partition: (start, end, f, bin, miss, missLeft) => (k.partition as unknown as (...a: number[]) => number)(rowsAt + 4 * start, rowsAt + 4 * end, spillAt, column(f), bin, miss, missLeft),
     addBatch(start, end, features, from, to, K1, slot) {
       const rows = rowsAt + 4 * start;
       const rowsEnd = rowsAt + 4 * end;

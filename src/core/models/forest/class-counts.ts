@@ -98,10 +98,13 @@ export class CpuClassCounts implements ClassCountSource {
     this.draws = this.take(draws);
     const rows = this.rows;
     let count = 0;
-    // Branch-free: about a third of the rows are out of bag, at random.
-    for (let i = 0; i < draws.length; i++) {
-      rows[count] = i;
-      count += (0 - draws[i]!) >>> 31;
+    if (this.wasm) count = this.wasm.inBag(draws.length);
+    else {
+      // Branch-free: about a third of the rows are out of bag, at random.
+      for (let i = 0; i < draws.length; i++) {
+        rows[count] = i;
+        count += (0 - draws[i]!) >>> 31;
+      }
     }
     this.used = count;
     this.start[0] = 0;
@@ -188,19 +191,24 @@ export class CpuClassCounts implements ClassCountSource {
       const miss = matrix.binCounts[f]! - 1;
       const bin = splits.bin[j]!;
       const missLeft = splits.defaultLeft[j]! & 1;
-      const col = f * n;
       let l = start;
       let r = 0;
-      // Branch-free (which way a row goes is a coin toss to the branch predictor): each row is
-      // written to both lists and only one of them moves on. bin < miss, so b ≤ bin is a real bin.
-      for (let k = start; k < end; k++) {
-        const i = rows[k]!;
-        const b = bins[col + i]!;
-        const left = (((bin - b) >>> 31) ^ 1) | (missLeft & (((b ^ miss) - 1) >>> 31));
-        rows[l] = i;
-        spill[r] = i;
-        l += left;
-        r += left ^ 1;
+      if (this.wasm) {
+        l = start + this.wasm.partition(start, end, f, bin, miss, missLeft);
+        r = end - l;
+      } else {
+        const col = f * n;
+        // Branch-free (which way a row goes is a coin toss to the branch predictor): each row is
+        // written to both lists and only one of them moves on. bin < miss, so b ≤ bin is a real bin.
+        for (let k = start; k < end; k++) {
+          const i = rows[k]!;
+          const b = bins[col + i]!;
+          const left = (((bin - b) >>> 31) ^ 1) | (missLeft & (((b ^ miss) - 1) >>> 31));
+          rows[l] = i;
+          spill[r] = i;
+          l += left;
+          r += left ^ 1;
+        }
       }
       rows.set(spill.subarray(0, r), l);
       const left = splits.leftNext[j]!;
