@@ -1,3 +1,4 @@
+import { nextTask } from '../next-task.ts';
 import { CancelledError, type LoadOptions } from '../types.ts';
 
 /** Yield to the event loop at most this often (ms), so a cancel message can arrive. */
@@ -32,7 +33,7 @@ export class GroupProgress {
     this.done += rows;
     this.options.onProgress?.({ stage: 'reading', done: Math.round((this.bytes * this.done) / Math.max(1, this.rows)), total: this.bytes });
     if (performance.now() - this.lastYield >= YIELD_EVERY_MS) {
-      await new Promise((r) => setTimeout(r, 0));
+      await nextTask();
       this.lastYield = performance.now();
     }
   }
