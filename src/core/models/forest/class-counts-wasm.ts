@@ -1,6 +1,6 @@
 import type { FeatureMatrix } from '../binning/types.ts';
-import { block, br, brIf, emit, loop } from '../wasm-control.ts';
-import { compileOnce, I32, op, wasmModule, type WasmFunction } from '../wasm-module.ts';
+import { block, br, brIf, emit, ifElse, loop, type Code } from '../wasm-control.ts';
+import { compileOnce, F64, I32, op, wasmModule, type WasmFunction } from '../wasm-module.ts';
 
 /*
  * The random forest's class-count histograms (class-counts.ts, addBatchClassCounts) in
@@ -35,7 +35,7 @@ function countsKernel(name: string, features: number): WasmFunction {
   };
 }
 
-const x = { i32LeU: [0x4d] };
+const x = { i32LeU: [0x4d], i32GtS: [0x4a], f64Lt: [0x63] };
 
 // inBag(draws, n, rows) → count: the rows i < n with draws[i] > 0 listed at rows (i32), in order.
 // Branch-free (about a third of the rows are out of bag, at random).
@@ -102,8 +102,91 @@ const PARTITION: WasmFunction = (() => {
 })();
 
 
-/** counts1 … counts4 (a batch of six features is one pass of four and one of two), inBag, partition. */
-const countsModule = compileOnce(() => wasmModule([...[1, 2, 3, 4].map((w) => countsKernel(`counts${w}`, w)), IN_BAG, PARTITION]));
+// scan(hist, lo, hi, miss, K, node, cw, minLeaf, left, out) → found: Candidates.scan (gini-split.ts)
+// over one class-count histogram (i32 cells, K + 1 a bin, at hist), the node's K class draws and
+// distinct rows at node (f64), class weights at cw (f64); `left` is K f64 of scratch. The same f64
+// operations in the same order as the JS loop, so the same best split: out gets the best score
+// (f64), its bin (i32 at +8), missing-left (i32 at +12) and the left child's K draws and distinct
+// rows (f64 from +16). Returns 1 when some split is valid.
+const SCAN: WasmFunction = (() => {
+  const [hist, lo, hi, miss, K, node, cw, minLeaf, left, out] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [b, c, side, found, mAt, bAt] = [10, 11, 12, 13, 14, 15];
+  const [nodeCount, missCount, realCount, leftCount, lc, rc, sl, sr, lw, rw, ln, l, rr, best, score, missLeft] = [16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31];
+  const f64At = (base: number, index: number[][]): number[][] => [op.get(base), ...index, op.i32(3), op.i32Shl, op.i32Add];
+  const cell = (base: number, index: number[][]): number[][] => [op.get(base), ...index, op.i32(2), op.i32Shl, op.i32Add, op.i32Load(), op.f64ConvertI32S];
+  /** The missing bin's class-c draws when missLeft (an f64 0 / 1 flag), else +0. */
+  const missPart = (): number[][] => [...cell(mAt, [op.get(c)]), op.f64Const(0), op.get(missLeft), op.f64Const(0), op.f64Ne, op.select];
+  const forClasses = (label: string, body: Code[]): Code => block(`${label}-end`, [op.i32(0), op.set(c)], loop(label, [op.get(c), op.get(K), op.i32GeU], brIf(`${label}-end`), ...body, [op.get(c), op.i32(1), op.i32Add, op.set(c)], br(label)));
+  const sideBody: Code[] = [
+    // side 0: missing left (only with missing rows, and not at the last bin); side 1: right.
+    [op.f64Const(1), op.f64Const(0), op.get(side), op.i32Eqz, op.select, op.set(missLeft)],
+    [op.get(side), op.i32Eqz, op.get(missCount), op.f64Const(0), op.f64Eq, op.get(b), op.get(hi), op.i32Eq, op.i32Or, op.i32And],
+    brIf('next-side'),
+    [op.get(leftCount), op.get(missCount), op.f64Const(0), op.get(missLeft), op.f64Const(0), op.f64Ne, op.select, op.f64Add, op.set(lc)],
+    [op.get(nodeCount), op.get(lc), op.f64Sub, op.set(rc)],
+    [op.get(lc), op.get(minLeaf), x.f64Lt, op.get(rc), op.get(minLeaf), x.f64Lt, op.i32Or, op.get(b), op.get(hi), op.i32Eq, op.get(realCount), op.get(nodeCount), op.f64Eq, op.i32And, op.i32Or],
+    brIf('next-side'),
+    [op.f64Const(0), op.set(sl), op.f64Const(0), op.set(sr), op.f64Const(0), op.set(lw), op.f64Const(0), op.set(rw)],
+    forClasses('sums', [
+      [...f64At(left, [op.get(c)]), op.f64Load(), ...missPart(), op.f64Add, op.set(ln)],
+      [...f64At(cw, [op.get(c)]), op.f64Load(), op.get(ln), op.f64Mul, op.set(l)],
+      [...f64At(cw, [op.get(c)]), op.f64Load(), ...f64At(node, [op.get(c)]), op.f64Load(), op.get(ln), op.f64Sub, op.f64Mul, op.set(rr)],
+      [op.get(lw), op.get(l), op.f64Add, op.set(lw), op.get(rw), op.get(rr), op.f64Add, op.set(rw)],
+      [op.get(sl), op.get(l), op.get(l), op.f64Mul, op.f64Add, op.set(sl), op.get(sr), op.get(rr), op.get(rr), op.f64Mul, op.f64Add, op.set(sr)],
+    ]),
+    [op.get(lw), op.f64Const(0), op.f64Gt, op.get(rw), op.f64Const(0), op.f64Gt, op.i32And, op.i32Eqz],
+    brIf('next-side'),
+    [op.i32(1), op.set(found)],
+    [op.get(sl), op.get(lw), op.f64Div, op.get(sr), op.get(rw), op.f64Div, op.f64Add, op.tee(score), op.get(best), op.f64Gt],
+    ifElse('better', [
+      [op.get(score), op.set(best)],
+      [op.get(out), op.get(b), op.i32Store(8), op.get(out), op.get(side), op.i32Eqz, op.i32Store(12)],
+      forClasses('keep', [[...f64At(out, [op.get(c)]), ...f64At(left, [op.get(c)]), op.f64Load(), ...missPart(), op.f64Add, op.f64Store(16)]]),
+      [...f64At(out, [op.get(K)]), op.get(lc), op.f64Store(16)],
+    ]),
+  ];
+  return {
+    name: 'scan',
+    params: [I32, I32, I32, I32, I32, I32, I32, F64, I32, I32],
+    results: [I32],
+    locals: [I32, I32, I32, I32, I32, I32, ...Array<number>(16).fill(F64)],
+    body: [
+      emit([
+        [op.f64Const(-Infinity), op.set(best)],
+        [op.get(hist), op.get(miss), op.get(K), op.i32(1), op.i32Add, op.i32Mul, op.i32(2), op.i32Shl, op.i32Add, op.set(mAt)],
+        [...f64At(node, [op.get(K)]), op.f64Load(), op.set(nodeCount)],
+        [...cell(mAt, [op.get(K)]), op.set(missCount)],
+        [op.get(nodeCount), op.get(missCount), op.f64Sub, op.set(realCount)],
+        forClasses('clear', [[...f64At(left, [op.get(c)]), op.f64Const(0), op.f64Store()]]),
+        block(
+          'bins-end',
+          [op.get(lo), op.set(b)],
+          loop(
+            'bins',
+            [op.get(b), op.get(hi), x.i32GtS],
+            brIf('bins-end'),
+            [op.get(hist), op.get(b), op.get(K), op.i32(1), op.i32Add, op.i32Mul, op.i32(2), op.i32Shl, op.i32Add, op.set(bAt)],
+            block(
+              'next-bin',
+              [...cell(bAt, [op.get(K)]), op.f64Const(0), op.f64Eq],
+              brIf('next-bin'),
+              [op.get(leftCount), ...cell(bAt, [op.get(K)]), op.f64Add, op.set(leftCount)],
+              forClasses('add', [[...f64At(left, [op.get(c)]), ...f64At(left, [op.get(c)]), op.f64Load(), ...cell(bAt, [op.get(c)]), op.f64Add, op.f64Store()]]),
+              block('sides-end', [op.i32(0), op.set(side)], loop('sides', [op.get(side), op.i32(2), op.i32GeU], brIf('sides-end'), block('next-side', ...sideBody), [op.get(side), op.i32(1), op.i32Add, op.set(side)], br('sides'))),
+            ),
+            [op.get(b), op.i32(1), op.i32Add, op.set(b)],
+            br('bins'),
+          ),
+        ),
+        [op.get(out), op.get(best), op.f64Store()],
+        [op.get(found)],
+      ]),
+    ],
+  };
+})();
+
+/** counts1 … counts4 (a batch of six features is one pass of four and one of two), inBag, partition, scan. */
+const countsModule = compileOnce(() => wasmModule([...[1, 2, 3, 4].map((w) => countsKernel(`counts${w}`, w)), IN_BAG, PARTITION, SCAN]));
 
 /** Beyond this, the JS loops (a 32-bit memory; each thread would hold its own copy of the matrix). */
 const WASM_LIMIT = 1 << 30;
@@ -127,10 +210,20 @@ export interface ClassCountMemory {
    * `miss` when missLeft is 1); the right rows land in `spill` from 0. Returns how many went left.
    */
   partition(start: number, end: number, f: number, bin: number, miss: number, missLeft: number): number;
+  /** Candidates.scan's loop over the histogram at cell `offset` of `hist` (see SCAN), or undefined with more classes than it was sized for. */
+  scan: ScanKernel['scan'] | undefined;
+  /** The scan's answer: best score, then the left child's K draws and distinct rows; bin and missing-left in `scanInts` (2, 3). */
+  scanOut: Float64Array;
+  scanInts: Int32Array;
+}
+
+/** The arguments of the scan kernel, bound to a ClassCountMemory. */
+export interface ScanKernel {
+  scan(offset: number, lo: number, hi: number, miss: number, K: number, node: Float64Array, at: number, cw: Float64Array, minLeaf: number): number;
 }
 
 /** The memory for a matrix, or undefined where the host lacks WebAssembly or the memory would be too large. */
-export function classCountMemory(matrix: FeatureMatrix, y: Int32Array, histCells: number): ClassCountMemory | undefined {
+export function classCountMemory(matrix: FeatureMatrix, y: Int32Array, histCells: number, classes = 0): ClassCountMemory | undefined {
   const module = countsModule();
   if (!module) return undefined;
   const n = matrix.rows;
@@ -140,7 +233,11 @@ export function classCountMemory(matrix: FeatureMatrix, y: Int32Array, histCells
   const rowsAt = drawsAt + align(4 * n);
   const spillAt = rowsAt + align(4 * n);
   const histAt = spillAt + align(4 * n);
-  const bytes = histAt + 4 * histCells;
+  // The scan's node counts (K + 1), class weights (K), running left sums (K) and answer (2 + K + 1), f64.
+  const scanAt = histAt + align(4 * histCells);
+  const K1 = classes + 1;
+  const [nodeAt, cwAt, leftAt, outAt] = [scanAt, scanAt + 8 * K1, scanAt + 16 * K1, scanAt + 24 * K1];
+  const bytes = outAt + 8 * (K1 + 2);
   if (bytes > WASM_LIMIT) return undefined;
   let memory: WebAssembly.Memory;
   let k: Record<string, (...args: number[]) => void>;
@@ -159,6 +256,17 @@ export function classCountMemory(matrix: FeatureMatrix, y: Int32Array, histCells
     spill: new Int32Array(buffer, spillAt, n),
     draws: new Int32Array(buffer, drawsAt, n),
     hist: new Int32Array(buffer, histAt, histCells),
+    scanOut: new Float64Array(buffer, outAt, K1 + 2),
+    scanInts: new Int32Array(buffer, outAt, 4),
+    scan:
+      classes > 0
+        ? (offset, lo, hi, miss, K, node, at, cw, minLeaf) => {
+            if (K !== classes) throw new Error(`the scan was sized for ${classes} classes, not ${K}`);
+            new Float64Array(buffer, nodeAt, K1).set(node.subarray(at, at + K1));
+            new Float64Array(buffer, cwAt, K).set(cw.subarray(0, K));
+            return (k.scan as unknown as (...a: number[]) => number)(histAt + 4 * offset, lo, hi, miss, K, nodeAt, cwAt, minLeaf, leftAt, outAt);
+          }
+        : undefined,
     inBag: (count) => (k.inBag as unknown as (...a: number[]) => number)(drawsAt, count, rowsAt),
     partition: (start, end, f, bin, miss, missLeft) => (k.partition as unknown as (...a: number[]) => number)(rowsAt + 4 * start, rowsAt + 4 * end, spillAt, column(f), bin, miss, missLeft),
     addBatch(start, end, features, from, to, K1, slot) {

@@ -1,5 +1,6 @@
 import type { FeatureMatrix } from '../binning/types.ts';
 import { classCountMemory, type ClassCountMemory } from './class-counts-wasm.ts';
+import type { ScanLoop } from './gini-split.ts';
 import type { FeatureHistogram } from './gini-split.ts';
 
 /** The (node, feature) pairs of the current level whose class-count histograms the grower needs. */
@@ -81,13 +82,19 @@ export class CpuClassCounts implements ClassCountSource {
     let maxBins = 0;
     for (let f = 0; f < matrix.features; f++) maxBins = Math.max(maxBins, matrix.binCounts[f]!);
     this.slot = maxBins * this.K1;
-    this.wasm = allowWasm ? classCountMemory(matrix, y, BATCH * this.slot) : undefined;
+    this.wasm = allowWasm ? classCountMemory(matrix, y, BATCH * this.slot, classes) : undefined;
     this.rows = this.wasm?.rows ?? new Int32Array(matrix.rows);
     this.spill = this.wasm?.spill ?? new Int32Array(matrix.rows);
     this.hist = this.wasm?.hist ?? new Int32Array(BATCH * this.slot);
   }
 
   /** The tree's draws, in the WebAssembly memory when the batch loop runs there. */
+  /** The split scan in WebAssembly over this source's histograms, when they are in its memory. */
+  scanKernel(): ScanLoop | undefined {
+    const w = this.wasm;
+    return w?.scan ? { hist: w.hist, scan: w.scan, out: w.scanOut, ints: w.scanInts } : undefined;
+  }
+
   private take(draws: Int32Array): Int32Array {
     if (!this.wasm) return draws;
     this.wasm.draws.set(draws);

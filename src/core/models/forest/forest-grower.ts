@@ -31,6 +31,7 @@ export const jsCpuForestGrower: ForestGrowerFactory = (data, params) => forestGr
 
 function forestGrowerOn(source: CpuClassCounts, data: ForestData, params: GrowForestParams): ForestGrower {
   const scratch = new ForestScratch(data);
+  scratch.candidates.kernel = source.scanKernel();
   return {
     device: 'cpu',
     grow: (draws, treeSeed) => growForestTree(source, params, draws, treeSeed, scratch),

@@ -1,3 +1,5 @@
+import type { ScanKernel } from './class-counts-wasm.ts';
+
 /**
  * A class-count histogram of one (node, feature) pair: per bin, K + 1 integer cells at
  * `offset + bin · (K + 1)`: the bootstrap draws of each class's rows (c < K), then the number of
@@ -13,8 +15,22 @@ export interface FeatureHistogram {
   miss: number;
 }
 
+/**
+ * Candidates.scan's loop in WebAssembly (class-counts-wasm.ts), for histograms in its memory:
+ * `scan` returns whether some split is valid, its answer in `out` (best score, then the left
+ * child's draws and distinct rows from index 2) and `ints` (bin at 2, missing-left at 3).
+ */
+export interface ScanLoop {
+  hist: Int32Array;
+  scan: ScanKernel['scan'];
+  out: Float64Array;
+  ints: Int32Array;
+}
+
 /** Per request of a level: each feature's best split at its node, and what it sends left. */
 export class Candidates {
+  /** The WebAssembly loop, used for histograms that lie in its memory (set by the CPU grower). */
+  kernel: ScanLoop | undefined;
   found = new Uint8Array(0);
   score = new Float64Array(0);
   bin = new Int32Array(0);
@@ -54,6 +70,16 @@ export class Candidates {
     this.found[r] = 0;
     this.score[r] = -Infinity;
     if (hi < 0 || !(lo < hi + (missCount > 0 ? 1 : 0))) return;
+    const k = this.kernel;
+    if (k && hist.buffer === k.hist.buffer && hist.byteOffset === k.hist.byteOffset) {
+      if (!k.scan(offset, lo, hi, miss, K, node, at, cw, minLeaf)) return;
+      this.found[r] = 1;
+      this.score[r] = k.out[0]!;
+      this.bin[r] = k.ints[2]!;
+      this.defaultLeft[r] = k.ints[3]!;
+      this.left.set(k.out.subarray(2, 2 + K1), r * K1);
+      return;
+    }
     left.fill(0);
     let leftCount = 0;
     let best = -Infinity;
