@@ -98,6 +98,9 @@ describe('random forest', () => {
     const fast = await trainForest({ ...options, grower: cpuForestGrower });
     const reference = await trainForest({ ...options, grower: jsCpuForestGrower });
     expect(fast.trees).toEqual(reference.trees);
+    // A minimum leaf size that binds on both sides of some splits.
+    const leafy = { ...options, params: { ...options.params, minSamplesLeaf: 40 } };
+    expect((await trainForest({ ...leafy, grower: cpuForestGrower })).trees).toEqual((await trainForest({ ...leafy, grower: jsCpuForestGrower })).trees);
     expect(fast.trees.every((t) => t.feature.filter((f) => f >= 0).length > 8)).toBe(true);
     // Splits that send the missing bin left and right both occur (the partition's two cases).
     const inner = fast.trees.flatMap((t) => Array.from(t.feature, (f, j) => (f >= 0 ? t.defaultLeft[j]! : -1)).filter((d) => d >= 0));
