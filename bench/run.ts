@@ -67,6 +67,7 @@ const mark = (x: number | null, goal: number) => (x === null ? ' ' : x <= goal ?
 console.log(`Load: KDD Cup 99 10 % (${ROWS.toLocaleString('en')} rows × 42), seconds, median of ${REPEAT} (ours in one fresh process; cold = its first load)`);
 console.log('timed, for every reader: from the file on disk to a table in memory, in the timing process (no process or worker start-up):');
 console.log('  ours    loadTable(blobSource(openAsBlob(file))): reads the file, gunzips (zlib thread) or decodes Parquet (our TypeScript decoder; parquet-wasm for what it does not cover), parses, builds the Arrow table');
+console.log('          Parquet columns are shared with a helper thread started before the loads, as the app\'s data worker starts it (LoadOptions.parquetHelper)');
 console.log('  polars  readCSV(readFileSync(file), { hasHeader: false }) / readParquet(file)   pandas  read_csv(file, header=None)');
 console.log(`goals: ours/pandas ≤ ${GOALS.oursOverPandas}, ours/polars ≤ ${GOALS.oursOverPolars}, peak memory ≤ ${GOALS.peakOverArrow}× the Arrow table`);
 console.log('format    ours s  (cold)  pandas s  polars s  ours/pandas  ours/polars  Arrow MB  peak MB  peak/Arrow');
