@@ -24,7 +24,7 @@ function both(n: number, classes: number, weighted: boolean): [BoostRows, BoostR
 }
 
 describe('boosting row loops (WebAssembly vs JS)', () => {
-  for (const classes of [2, 4]) {
+  for (const classes of [2, 4, 5]) {
     for (const weighted of [false, true]) {
       it(`give the same bits: ${classes} classes${weighted ? ', weighted' : ''}`, () => {
         const n = 1001; // odd: the SIMD kernels' last pair is half outside
