@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { readNativeParquet } from '../../src/core/io/parquet/native-reader.ts';
 import { parseFooter } from '../../src/core/io/parquet/parquet-footer.ts';
+import { CancelledError } from '../../src/core/io/types.ts';
 import type { ParquetColumnHelper } from '../../src/core/io/parquet/column-share.ts';
 import type { ColumnQueue } from '../../src/core/io/parquet/decode-columns.ts';
 import { parallelParquetDecoder } from '../../src/workers/parquet-pool.node.ts';
@@ -61,6 +62,15 @@ describe('Parquet columns decoded in shares on helper threads', () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+
+  it('a cancelled load empties the shared queue (helpers stop), and the next load through the pool is whole', async () => {
+    const pool = inlineParquetPool(2);
+    const controller = new AbortController();
+    let steps = 0;
+    const onProgress = () => void (++steps === 5 && controller.abort());
+    await expect(readNativeParquet('train.parquet', train, { parquetHelper: pool, signal: controller.signal, onProgress })).rejects.toThrow(CancelledError);
+    await expectSameOutcome('train.parquet', train, pool);
   });
 
   it('helpers that will not start leave the whole file to the loading thread: the same table', async () => {

@@ -44,44 +44,59 @@ export async function decodeColumns(
   progress?: GroupProgress,
   onDecoded?: (column: number) => void,
 ): Promise<{ taken: number[]; failure: DecodeFailure | null }> {
-  const pages = new PageInflater();
-  const scratch = new Scratch();
-  const columns = meta.rowGroups[0]?.columns.length ?? 0;
+  const reader = { file, meta, fileEnd, columns: meta.rowGroups[0]?.columns.length ?? 0, pages: new PageInflater(), scratch: new Scratch(), progress };
   const taken: number[] = [];
   let failure: DecodeFailure | null = null;
-  for (;;) {
-    progress?.check();
-    const at = Atomics.add(queue.next, 0, 1);
-    if (at >= queue.order.length) break;
-    const k = queue.order[at]!;
-    taken.push(k);
-    const decoder = decoderOf(k);
-    // Groups after a failure already met cannot hold an earlier one.
-    const last = failure ? failure.group : meta.rowGroups.length - 1;
-    let whole = !failure;
-    for (let g = 0; g <= last; g++) {
-      if (g > 0) progress?.check();
-      const group = meta.rowGroups[g]!;
-      // A single thread gunzips all of a group's GZIP pages before decoding any of its chunks: a
-      // gunzip failure comes first in its group (order: the column − the number of columns).
-      let order = k - columns;
-      try {
-        pages.reset();
-        await pages.prepare(file, group.columns[k]!, fileEnd);
-        order = k;
-        decoder.readChunk(file, group.columns[k]!, group.rows, fileEnd, pages, scratch);
-      } catch (err) {
-        const unsupported = err instanceof NativeUnsupported;
-        const column = order === k ? k : -1;
-        failure = firstFailure([failure, { group: g, column, order, unsupported, message: unsupported ? err.message : describe(err) }]);
-        whole = false;
-        break;
-      }
-      await progress?.step(group.rows / columns);
+  try {
+    for (;;) {
+      progress?.check();
+      const at = Atomics.add(queue.next, 0, 1);
+      if (at >= queue.order.length) break;
+      const k = queue.order[at]!;
+      taken.push(k);
+      // Groups after a failure already met cannot hold an earlier one.
+      const found = await decodeColumn(reader, k, decoderOf(k), failure ? failure.group : meta.rowGroups.length - 1);
+      if (found) failure = firstFailure([failure, found]);
+      else if (!failure) onDecoded?.(k);
     }
-    if (whole) onDecoded?.(k);
+  } catch (err) {
+    // Cancelled: the queue is emptied, so helpers sharing it stop after the column in hand.
+    Atomics.store(queue.next, 0, queue.order.length);
+    throw err;
   }
   return { taken, failure };
+}
+
+interface Reader {
+  file: Uint8Array;
+  meta: FileMeta;
+  fileEnd: number;
+  columns: number;
+  pages: PageInflater;
+  scratch: Scratch;
+  progress: GroupProgress | undefined;
+}
+
+/** Column k's chunks of row groups 0…last through its decoder; its first failure, or null. */
+async function decodeColumn(r: Reader, k: number, decoder: NativeColumn, last: number): Promise<DecodeFailure | null> {
+  for (let g = 0; g <= last; g++) {
+    if (g > 0) r.progress?.check();
+    const group = r.meta.rowGroups[g]!;
+    // A single thread gunzips all of a group's GZIP pages before decoding any of its chunks: a
+    // gunzip failure comes first in its group (order: the column − the number of columns).
+    let order = k - r.columns;
+    try {
+      r.pages.reset();
+      await r.pages.prepare(r.file, group.columns[k]!, r.fileEnd);
+      order = k;
+      decoder.readChunk(r.file, group.columns[k]!, group.rows, r.fileEnd, r.pages, r.scratch);
+    } catch (err) {
+      const unsupported = err instanceof NativeUnsupported;
+      return { group: g, column: order === k ? k : -1, order, unsupported, message: unsupported ? err.message : describe(err) };
+    }
+    await r.progress?.step(group.rows / r.columns);
+  }
+  return null;
 }
 
 /** The failure a single thread would have met first (row group, then column), or null. */
