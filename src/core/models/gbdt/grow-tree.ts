@@ -151,7 +151,8 @@ export function growTree(
     open = next;
     hist = nextHist;
   }
-  if (m < n) for (let i = 0; i < n; i++) if (active[i] !== 1) nodeOfRow[i] = leafOf(matrix, tree, i);
+  if (m < n && work.leaves) work.leaves(tree, active, nodeOfRow);
+  else if (m < n) for (let i = 0; i < n; i++) if (active[i] !== 1) nodeOfRow[i] = leafOf(matrix, tree, i);
   return tree;
 }
 

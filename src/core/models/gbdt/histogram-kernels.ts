@@ -1,4 +1,6 @@
+import { block, br, brIf, emit, loop } from '../wasm-control.ts';
 import { compileOnce, I32, op, V128, wasmModule, type WasmFunction } from '../wasm-module.ts';
+import { walkOps } from './tree-margins-wasm.ts';
 import { SEARCH_SLOT, type SearchKernel } from './split-search-wasm.ts';
 
 /*
@@ -159,6 +161,41 @@ const ROOT_ROWS: WasmFunction = (() => {
   };
 })();
 
+// leaves(bins, n, feature, splitBin, defaultLeft, binCounts, steps, active, out): out[i] (i32) = the
+// leaf of row i (walkOps) for every row i < n with active[i] ≠ 1: the rows no segment of the tree
+// held (not sampled, or g = h = 0), which still need their leaf for the margins.
+const LEAVES: WasmFunction = (() => {
+  const [bins, n, feature, splitBin, defaultLeft, binCounts, steps, active, out] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [i, step, node, f, fi, b, left] = [9, 10, 11, 12, 13, 14, 15];
+  return {
+    name: 'leaves',
+    params: Array<number>(9).fill(I32),
+    results: [],
+    locals: Array<number>(7).fill(I32),
+    body: [
+      emit([
+        block(
+          'rows-end',
+          loop(
+            'rows',
+            [op.get(i), op.get(n), op.i32GeU],
+            brIf('rows-end'),
+            block(
+              'next',
+              [op.get(active), op.get(i), op.i32Add, op.i32Load8U(), op.i32(1), op.i32Eq],
+              brIf('next'),
+              ...walkOps({ bins, n, feature, splitBin, defaultLeft, binCounts, steps, i, step, node, f, fi, b, left }),
+              [op.get(out), op.get(i), op.i32(2), op.i32Shl, op.i32Add, op.get(node), op.i32Store()],
+            ),
+            [op.get(i), op.i32(1), op.i32Add, op.set(i)],
+            br('rows'),
+          ),
+        ),
+      ]),
+    ],
+  };
+})();
+
 /** The kernels, bound to one memory. */
 export interface HistogramKernels extends SearchKernel {
   root4(...args: number[]): void;
@@ -170,9 +207,10 @@ export interface HistogramKernels extends SearchKernel {
   zero(at: number, end: number): void;
   partition(rows: number, spare: number, k: number, end: number, column: number, table: number): number;
   rootRows(gq: number, hq: number, active: number, gh: number, rows: number, n: number): number;
+  leaves(bins: number, n: number, feature: number, splitBin: number, defaultLeft: number, binCounts: number, steps: number, active: number, out: number): void;
 }
 
-const KERNELS = [rootKernel('root4', 4), rootKernel('root1', 1), segmentKernel('segment4', 4), segmentKernel('segment1', 1), pairwise('subtract', op.f64x2Sub), pairwise('add', op.f64x2Add), ZERO, PARTITION, SEARCH_SLOT, ROOT_ROWS];
+const KERNELS = [rootKernel('root4', 4), rootKernel('root1', 1), segmentKernel('segment4', 4), segmentKernel('segment1', 1), pairwise('subtract', op.f64x2Sub), pairwise('add', op.f64x2Add), ZERO, PARTITION, SEARCH_SLOT, ROOT_ROWS, LEAVES];
 const kernelModule = compileOnce(() => wasmModule(KERNELS));
 
 /** The kernels on `memory`, or undefined where they cannot run. */

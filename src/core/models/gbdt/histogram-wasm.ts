@@ -27,6 +27,9 @@ export interface WasmPlacement {
   search: number;
   /** A tree's quantised g, h (i32) and active bytes, copied in for rootRows. */
   quantised: number;
+  /** A tree's feature, split bin and default-left arrays (i32 each), for `leaves`. */
+  tree: number;
+  treeSize: number;
   /** Bytes of one level's histograms. */
   histBytes: number;
   end: number;
@@ -43,8 +46,10 @@ export function wasmPlacement(matrix: Pick<FeatureMatrix, 'rows' | 'features'>, 
   const table = spare + align(4 * n);
   const search = table + 256;
   const quantised = search + searchBytes(matrix.features);
-  const hist0 = quantised + align(9 * n);
-  return { bins: 0, gh, rows, spare, table, search, quantised, hist0, hist1: hist0 + histBytes, histBytes, end: hist0 + 2 * histBytes };
+  const tree = quantised + align(9 * n);
+  const treeSize = 2 ** (Math.min(maxDepth, 30) + 1) - 1;
+  const hist0 = tree + 3 * align(4 * treeSize);
+  return { bins: 0, gh, rows, spare, table, search, quantised, tree, treeSize, hist0, hist1: hist0 + histBytes, histBytes, end: hist0 + 2 * histBytes };
 }
 
 /** The other level's histogram buffer than the one at `histAt`: free while the root is built. */
@@ -188,6 +193,18 @@ export function wasmHistograms(matrix: FeatureMatrix, layout: HistogramLayout, m
       h.set(q.h);
       on.set(active);
       return kernels.rootRows(g.byteOffset, h.byteOffset, on.byteOffset, inMemory(gh), inMemory(rows), n);
+    },
+    leaves(tree, active, nodeOfRow) {
+      const size = at.treeSize;
+      if (tree.feature.length !== size) throw new Error(`a tree of ${tree.feature.length} nodes where ${size} were expected`);
+      const slot = Math.ceil((4 * size) / 16) * 16;
+      new Int32Array(buffer, at.tree, size).set(tree.feature);
+      new Int32Array(buffer, at.tree + slot, size).set(tree.splitBin);
+      new Int32Array(buffer, at.tree + 2 * slot, size).set(tree.defaultLeft);
+      // The active bytes rootRows copied in; the spare row list is free once the tree is grown.
+      kernels.leaves(at.bins, n, at.tree, at.tree + slot, at.tree + 2 * slot, at.search + 4 * (matrix.features + 1), maxDepth, at.quantised + 8 * n, at.spare);
+      const leaves = scratch.spareRows;
+      for (let i = 0; i < n; i++) if (active[i] !== 1) nodeOfRow[i] = leaves[i]!;
     },
     partition(lists, splits, count, mids) {
       const rowsAt = inMemory(lists.rows);

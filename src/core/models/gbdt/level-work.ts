@@ -1,5 +1,6 @@
 import { buildLevelHistograms, buildRootHistogram, type BinnedColumns, type HistogramLayout } from './histogram.ts';
 import type { Quantised } from './quantise.ts';
+import type { Tree } from './types.ts';
 import { bestSplit, type SplitParams } from './split-search.ts';
 
 /*
@@ -53,6 +54,11 @@ export interface LevelWork {
    * the right child's start comes back in mids[j].
    */
   partition(lists: RowLists, splits: Int32Array, count: number, mids: Int32Array): void;
+  /**
+   * The leaf of every row outside the tree's segments (active[i] ≠ 1) into nodeOfRow, after the
+   * tree is grown, where the work has its own loop (else grow-tree's leafOf per row).
+   */
+  leaves?(tree: Tree, active: Uint8Array, nodeOfRow: Int32Array): void;
 }
 
 /** The row loops on one thread. */

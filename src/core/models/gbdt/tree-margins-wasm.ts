@@ -1,5 +1,5 @@
 import type { FeatureMatrix } from '../binning/types.ts';
-import { block, br, brIf, emit, loop } from '../wasm-control.ts';
+import { block, br, brIf, emit, loop, type Code } from '../wasm-control.ts';
 import { compileOnce, I32, op, wasmModule, type WasmFunction } from '../wasm-module.ts';
 import type { Tree } from './types.ts';
 
@@ -13,13 +13,58 @@ import type { Tree } from './types.ts';
 
 const x = { i32LtS: [0x48], i32LeU: [0x4d] };
 
+/** Locals (and parameters) the walk uses: the matrix and tree addresses, the row, and scratch. */
+export interface WalkLocals {
+  bins: number;
+  n: number;
+  feature: number;
+  splitBin: number;
+  defaultLeft: number;
+  binCounts: number;
+  steps: number;
+  i: number;
+  step: number;
+  node: number;
+  f: number;
+  fi: number;
+  b: number;
+  left: number;
+}
+
+/**
+ * Walks row i down the tree from the root for `steps` steps, leaving its leaf in `node`: a leaf
+ * (feature < 0) stays put; elsewhere the missing bin follows defaultLeft and any other bin goes
+ * left when b ≤ splitBin, as leafOf (predict.ts). The tree's arrays are i32, bins a byte a cell
+ * (column-major), binCounts i32 per feature.
+ */
+export function walkOps(w: WalkLocals): Code[] {
+  const i32At = (base: number, index: number[][]): number[][] => [op.get(base), ...index, op.i32(2), op.i32Shl, op.i32Add, op.i32Load()];
+  return [
+    [op.i32(0), op.set(w.node), op.i32(0), op.set(w.step)],
+    block(
+      'walk-end',
+      loop(
+        'walk',
+        [op.get(w.step), op.get(w.steps), op.i32GeU],
+        brIf('walk-end'),
+        // f: the node's feature (< 0 at a leaf, which then reads feature 0's bin harmlessly).
+        [...i32At(w.feature, [op.get(w.node)]), op.set(w.f), op.i32(0), op.get(w.f), op.get(w.f), op.i32(0), x.i32LtS, op.select, op.set(w.fi)],
+        [op.get(w.bins), op.get(w.fi), op.get(w.n), op.i32Mul, op.i32Add, op.get(w.i), op.i32Add, op.i32Load8U(), op.set(w.b)],
+        [...i32At(w.defaultLeft, [op.get(w.node)]), op.get(w.b), ...i32At(w.splitBin, [op.get(w.node)]), x.i32LeU, op.get(w.b), ...i32At(w.binCounts, [op.get(w.fi)]), op.i32(1), op.i32Sub, op.i32Eq, op.select, op.set(w.left)],
+        // node = leaf ? node : 2·node + 2 − left
+        [op.get(w.node), op.get(w.node), op.i32(1), op.i32Shl, op.i32(2), op.i32Add, op.get(w.left), op.i32Sub, op.get(w.f), op.i32(0), x.i32LtS, op.select, op.set(w.node)],
+        [op.get(w.step), op.i32(1), op.i32Add, op.set(w.step)],
+        br('walk'),
+      ),
+    ),
+  ];
+}
+
 // addTree(bins, n, feature, splitBin, defaultLeft, binCounts, steps, value, margins, outputs, k):
-// margins[i·outputs + k] += value[leaf of row i] for i < n; the tree's arrays as i32 (defaultLeft
-// too), the matrix's bins column-major (a byte per cell), binCounts i32 per feature.
+// margins[i·outputs + k] += value[leaf of row i] for i < n (defaultLeft as i32 too).
 const ADD_TREE: WasmFunction = (() => {
   const [bins, n, feature, splitBin, defaultLeft, binCounts, steps, value, margins, outputs, k] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-  const [i, step, node, f, fi, b, at] = [11, 12, 13, 14, 15, 16, 17];
-  const i32At = (base: number, index: number[][]): number[][] => [op.get(base), ...index, op.i32(2), op.i32Shl, op.i32Add, op.i32Load()];
+  const [i, step, node, f, fi, b, left] = [11, 12, 13, 14, 15, 16, 17];
   return {
     name: 'addTree',
     params: Array<number>(11).fill(I32),
@@ -33,26 +78,9 @@ const ADD_TREE: WasmFunction = (() => {
             'rows',
             [op.get(i), op.get(n), op.i32GeU],
             brIf('rows-end'),
-            [op.i32(0), op.set(node), op.i32(0), op.set(step)],
-            block(
-              'walk-end',
-              loop(
-                'walk',
-                [op.get(step), op.get(steps), op.i32GeU],
-                brIf('walk-end'),
-                // f: the node's feature (< 0 at a leaf, which then reads feature 0's bin harmlessly).
-                [...i32At(feature, [op.get(node)]), op.set(f), op.i32(0), op.get(f), op.get(f), op.i32(0), x.i32LtS, op.select, op.set(fi)],
-                [op.get(bins), op.get(fi), op.get(n), op.i32Mul, op.i32Add, op.get(i), op.i32Add, op.i32Load8U(), op.set(b)],
-                // left: the missing bin follows defaultLeft, any other goes left when b ≤ splitBin.
-                [...i32At(defaultLeft, [op.get(node)]), op.get(b), ...i32At(splitBin, [op.get(node)]), x.i32LeU, op.get(b), ...i32At(binCounts, [op.get(fi)]), op.i32(1), op.i32Sub, op.i32Eq, op.select, op.set(at)],
-                // node = leaf ? node : 2·node + 2 − left
-                [op.get(node), op.get(node), op.i32(1), op.i32Shl, op.i32(2), op.i32Add, op.get(at), op.i32Sub, op.get(f), op.i32(0), x.i32LtS, op.select, op.set(node)],
-                [op.get(step), op.i32(1), op.i32Add, op.set(step)],
-                br('walk'),
-              ),
-            ),
-            [op.get(margins), op.get(i), op.get(outputs), op.i32Mul, op.get(k), op.i32Add, op.i32(3), op.i32Shl, op.i32Add, op.tee(at)],
-            [op.get(at), op.f64Load(), op.get(value), op.get(node), op.i32(3), op.i32Shl, op.i32Add, op.f64Load(), op.f64Add, op.f64Store()],
+            ...walkOps({ bins, n, feature, splitBin, defaultLeft, binCounts, steps, i, step, node, f, fi, b, left }),
+            [op.get(margins), op.get(i), op.get(outputs), op.i32Mul, op.get(k), op.i32Add, op.i32(3), op.i32Shl, op.i32Add, op.tee(left)],
+            [op.get(left), op.f64Load(), op.get(value), op.get(node), op.i32(3), op.i32Shl, op.i32Add, op.f64Load(), op.f64Add, op.f64Store()],
             [op.get(i), op.i32(1), op.i32Add, op.set(i)],
             br('rows'),
           ),
