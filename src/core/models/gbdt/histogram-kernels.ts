@@ -1,6 +1,5 @@
-import { block, br, brIf, emit, loop } from '../wasm-control.ts';
 import { compileOnce, I32, op, V128, wasmModule, type WasmFunction } from '../wasm-module.ts';
-import { walkOps } from './tree-margins-wasm.ts';
+import { rowWalkKernel } from './tree-margins-wasm.ts';
 import { SEARCH_SLOT, type SearchKernel } from './split-search-wasm.ts';
 
 /*
@@ -164,37 +163,13 @@ const ROOT_ROWS: WasmFunction = (() => {
 // leaves(bins, n, feature, splitBin, defaultLeft, binCounts, steps, active, out): out[i] (i32) = the
 // leaf of row i (walkOps) for every row i < n with active[i] ≠ 1: the rows no segment of the tree
 // held (not sampled, or g = h = 0), which still need their leaf for the margins.
-const LEAVES: WasmFunction = (() => {
-  const [bins, n, feature, splitBin, defaultLeft, binCounts, steps, active, out] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const [i, step, node, f, fi, b, left] = [9, 10, 11, 12, 13, 14, 15];
-  return {
-    name: 'leaves',
-    params: Array<number>(9).fill(I32),
-    results: [],
-    locals: Array<number>(7).fill(I32),
-    body: [
-      emit([
-        block(
-          'rows-end',
-          loop(
-            'rows',
-            [op.get(i), op.get(n), op.i32GeU],
-            brIf('rows-end'),
-            block(
-              'next',
-              [op.get(active), op.get(i), op.i32Add, op.i32Load8U(), op.i32(1), op.i32Eq],
-              brIf('next'),
-              ...walkOps({ bins, n, feature, splitBin, defaultLeft, binCounts, steps, i, step, node, f, fi, b, left }),
-              [op.get(out), op.get(i), op.i32(2), op.i32Shl, op.i32Add, op.get(node), op.i32Store()],
-            ),
-            [op.get(i), op.i32(1), op.i32Add, op.set(i)],
-            br('rows'),
-          ),
-        ),
-      ]),
-    ],
-  };
-})();
+const [ACTIVE, OUT] = [7, 8];
+const LEAVES = rowWalkKernel(
+  'leaves',
+  2,
+  (l) => [[op.get(OUT), op.get(l.i), op.i32(2), op.i32Shl, op.i32Add, op.get(l.node), op.i32Store()]],
+  (l) => [[op.get(ACTIVE), op.get(l.i), op.i32Add, op.i32Load8U(), op.i32(1), op.i32Eq]],
+);
 
 /** The kernels, bound to one memory. */
 export interface HistogramKernels extends SearchKernel {

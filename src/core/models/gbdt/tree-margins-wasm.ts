@@ -60,14 +60,19 @@ export function walkOps(w: WalkLocals): Code[] {
   ];
 }
 
-// addTree(bins, n, feature, splitBin, defaultLeft, binCounts, steps, value, margins, outputs, k):
-// margins[i·outputs + k] += value[leaf of row i] for i < n (defaultLeft as i32 too).
-const ADD_TREE: WasmFunction = (() => {
-  const [bins, n, feature, splitBin, defaultLeft, binCounts, steps, value, margins, outputs, k] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-  const [i, step, node, f, fi, b, left] = [11, 12, 13, 14, 15, 16, 17];
+/**
+ * A kernel over rows i < n whose first seven parameters are the walk's (bins, n, feature, splitBin,
+ * defaultLeft, binCounts, steps) and `extra` more follow: each row not skipped (`skip` leaves an
+ * i32 on the stack, 1 to skip, with the locals in reach) is walked, then `then` runs with its leaf
+ * in `node`. Locals come after the parameters: i, step, node, f, fi, b, left.
+ */
+export function rowWalkKernel(name: string, extra: number, then: (l: WalkLocals) => Code[], skip?: (l: WalkLocals) => Code[]): WasmFunction {
+  const p = 7 + extra;
+  const l: WalkLocals = { bins: 0, n: 1, feature: 2, splitBin: 3, defaultLeft: 4, binCounts: 5, steps: 6, i: p, step: p + 1, node: p + 2, f: p + 3, fi: p + 4, b: p + 5, left: p + 6 };
+  const row: Code[] = [...walkOps(l), ...then(l)];
   return {
-    name: 'addTree',
-    params: Array<number>(11).fill(I32),
+    name,
+    params: Array<number>(p).fill(I32),
     results: [],
     locals: Array<number>(7).fill(I32),
     body: [
@@ -76,19 +81,25 @@ const ADD_TREE: WasmFunction = (() => {
           'rows-end',
           loop(
             'rows',
-            [op.get(i), op.get(n), op.i32GeU],
+            [op.get(l.i), op.get(l.n), op.i32GeU],
             brIf('rows-end'),
-            ...walkOps({ bins, n, feature, splitBin, defaultLeft, binCounts, steps, i, step, node, f, fi, b, left }),
-            [op.get(margins), op.get(i), op.get(outputs), op.i32Mul, op.get(k), op.i32Add, op.i32(3), op.i32Shl, op.i32Add, op.tee(left)],
-            [op.get(left), op.f64Load(), op.get(value), op.get(node), op.i32(3), op.i32Shl, op.i32Add, op.f64Load(), op.f64Add, op.f64Store()],
-            [op.get(i), op.i32(1), op.i32Add, op.set(i)],
+            ...(skip ? [block('next', ...skip(l), brIf('next'), ...row)] : row),
+            [op.get(l.i), op.i32(1), op.i32Add, op.set(l.i)],
             br('rows'),
           ),
         ),
       ]),
     ],
   };
-})();
+}
+
+// addTree(bins, n, feature, splitBin, defaultLeft, binCounts, steps, value, margins, outputs, k):
+// margins[i·outputs + k] += value[leaf of row i] for i < n (defaultLeft as i32 too).
+const [VALUE, MARGINS, OUTPUTS, K] = [7, 8, 9, 10];
+const ADD_TREE = rowWalkKernel('addTree', 4, (l) => [
+  [op.get(MARGINS), op.get(l.i), op.get(OUTPUTS), op.i32Mul, op.get(K), op.i32Add, op.i32(3), op.i32Shl, op.i32Add, op.tee(l.left)],
+  [op.get(l.left), op.f64Load(), op.get(VALUE), op.get(l.node), op.i32(3), op.i32Shl, op.i32Add, op.f64Load(), op.f64Add, op.f64Store()],
+]);
 
 const treeModule = compileOnce(() => wasmModule([ADD_TREE]));
 
