@@ -1,0 +1,113 @@
+import type { FeatureMatrix } from '../binning/types.ts';
+import { block, br, brIf, emit, loop } from '../wasm-control.ts';
+import { compileOnce, I32, op, wasmModule, type WasmFunction } from '../wasm-module.ts';
+import type { ForestTree } from './types.ts';
+
+/*
+ * predictForest's sums (each row's leaf class frequencies added up tree by tree) in WebAssembly:
+ * the same walk as forestLeafOf, its left-or-right choice by selects (a coin toss to the branch
+ * predictor in JS), and the same f64 adds in the same order, so the same probabilities bit for bit.
+ */
+
+const x = { i32LtS: [0x48], i32LeU: [0x4d] };
+
+// addForestTree(bins, n, binCounts, feature, splitBin, defaultLeft, left, value, K, sum):
+// sum[i·K + c] += value[leaf·K + c] for i < n, c < K; the tree's arrays i32 (defaultLeft too),
+// bins column-major (a byte a cell), binCounts i32 per feature.
+const ADD_FOREST_TREE: WasmFunction = (() => {
+  const [bins, n, binCounts, feature, splitBin, defaultLeft, left, value, K, sum] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [i, node, f, b, goLeft, c, at, from] = [10, 11, 12, 13, 14, 15, 16, 17];
+  const i32At = (base: number, index: number[][]): number[][] => [op.get(base), ...index, op.i32(2), op.i32Shl, op.i32Add, op.i32Load()];
+  const f64At = (base: number, index: number[][]): number[][] => [op.get(base), ...index, op.i32(3), op.i32Shl, op.i32Add];
+  return {
+    name: 'addForestTree',
+    params: Array<number>(10).fill(I32),
+    results: [],
+    locals: Array<number>(8).fill(I32),
+    body: [
+      emit([
+        block(
+          'rows-end',
+          loop(
+            'rows',
+            [op.get(i), op.get(n), op.i32GeU],
+            brIf('rows-end'),
+            [op.i32(0), op.set(node)],
+            block(
+              'leaf',
+              loop(
+                'walk',
+                [...i32At(feature, [op.get(node)]), op.tee(f), op.i32(0), x.i32LtS],
+                brIf('leaf'),
+                [op.get(bins), op.get(f), op.get(n), op.i32Mul, op.i32Add, op.get(i), op.i32Add, op.i32Load8U(), op.set(b)],
+                [...i32At(defaultLeft, [op.get(node)]), op.get(b), ...i32At(splitBin, [op.get(node)]), x.i32LeU, op.get(b), ...i32At(binCounts, [op.get(f)]), op.i32(1), op.i32Sub, op.i32Eq, op.select, op.set(goLeft)],
+                [...i32At(left, [op.get(node)]), op.i32(1), op.i32Add, op.get(goLeft), op.i32Sub, op.set(node)],
+                br('walk'),
+              ),
+            ),
+            [op.get(node), op.get(K), op.i32Mul, op.set(from), op.get(i), op.get(K), op.i32Mul, op.set(at), op.i32(0), op.set(c)],
+            block(
+              'classes-end',
+              loop(
+                'classes',
+                [op.get(c), op.get(K), op.i32GeU],
+                brIf('classes-end'),
+                [...f64At(sum, [op.get(at), op.get(c), op.i32Add]), ...f64At(sum, [op.get(at), op.get(c), op.i32Add]), op.f64Load()],
+                [...f64At(value, [op.get(from), op.get(c), op.i32Add]), op.f64Load(), op.f64Add, op.f64Store()],
+                [op.get(c), op.i32(1), op.i32Add, op.set(c)],
+                br('classes'),
+              ),
+            ),
+            [op.get(i), op.i32(1), op.i32Add, op.set(i)],
+            br('rows'),
+          ),
+        ),
+      ]),
+    ],
+  };
+})();
+
+const forestModule = compileOnce(() => wasmModule([ADD_FOREST_TREE]));
+
+/** Beyond this, the JS loop (a 32-bit memory; browsers refuse more in one piece). */
+const WASM_LIMIT = 1 << 30;
+
+/**
+ * The class-frequency sums of a forest's trees over a matrix (rows × K, tree by tree) in
+ * WebAssembly, or undefined where the host lacks it or the memory would be too large.
+ */
+export function forestSums(trees: ForestTree[], matrix: FeatureMatrix, K: number): Float64Array | undefined {
+  const module = forestModule();
+  if (!module) return undefined;
+  const n = matrix.rows;
+  const F = matrix.features;
+  const nodes = trees.reduce((m, t) => Math.max(m, t.feature.length), 0);
+  const align = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+  const sumAt = 16;
+  const binsAt = sumAt + align(8 * n * K);
+  const countsAt = binsAt + align(n * F);
+  const treeAt = countsAt + align(4 * F);
+  const slot = align(4 * nodes);
+  const valueAt = treeAt + 4 * slot;
+  const bytes = valueAt + 8 * nodes * K;
+  if (bytes > WASM_LIMIT) return undefined;
+  let kernel: (...args: number[]) => void;
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+    kernel = (new WebAssembly.Instance(module, { env: { memory } }).exports as { addForestTree: (...args: number[]) => void }).addForestTree;
+  } catch {
+    return undefined;
+  }
+  const buffer = memory.buffer;
+  new Uint8Array(buffer, binsAt, n * F).set(matrix.bins.subarray(0, n * F));
+  new Int32Array(buffer, countsAt, F).set(matrix.binCounts);
+  const arrays = [0, 1, 2, 3].map((j) => new Int32Array(buffer, treeAt + j * slot, nodes));
+  const value = new Float64Array(buffer, valueAt, nodes * K);
+  for (const tree of trees) {
+    [tree.feature, tree.splitBin, tree.defaultLeft, tree.left].forEach((a, j) => arrays[j]!.set(a));
+    value.set(tree.value);
+    kernel(binsAt, n, countsAt, treeAt, treeAt + slot, treeAt + 2 * slot, treeAt + 3 * slot, valueAt, K, sumAt);
+  }
+  return new Float64Array(buffer, sumAt, n * K).slice();
+}
