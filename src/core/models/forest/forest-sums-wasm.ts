@@ -1,4 +1,5 @@
 import type { FeatureMatrix } from '../binning/types.ts';
+import { matrixMemory } from '../matrix-memory.ts';
 import { block, br, brIf, emit, loop } from '../wasm-control.ts';
 import { compileOnce, I32, op, wasmModule, type WasmFunction } from '../wasm-module.ts';
 import type { ForestTree } from './types.ts';
@@ -69,9 +70,6 @@ const ADD_FOREST_TREE: WasmFunction = (() => {
 
 const forestModule = compileOnce(() => wasmModule([ADD_FOREST_TREE]));
 
-/** Beyond this, the JS loop (a 32-bit memory; browsers refuse more in one piece). */
-const WASM_LIMIT = 1 << 30;
-
 /**
  * The class-frequency sums of a forest's trees over a matrix (rows × K, tree by tree) in
  * WebAssembly, or undefined where the host lacks it or the memory would be too large.
@@ -80,28 +78,13 @@ export function forestSums(trees: ForestTree[], matrix: FeatureMatrix, K: number
   const module = forestModule();
   if (!module) return undefined;
   const n = matrix.rows;
-  const F = matrix.features;
   const nodes = trees.reduce((m, t) => Math.max(m, t.feature.length), 0);
-  const align = (bytes: number): number => Math.ceil(bytes / 16) * 16;
-  const sumAt = 16;
-  const binsAt = sumAt + align(8 * n * K);
-  const countsAt = binsAt + align(n * F);
-  const treeAt = countsAt + align(4 * F);
-  const slot = align(4 * nodes);
+  const slot = Math.ceil((4 * nodes) / 16) * 16;
+  const place = matrixMemory(module, matrix, 8 * n * K, 4 * slot + 8 * nodes * K);
+  if (!place) return undefined;
+  const { buffer, headAt: sumAt, binsAt, countsAt, tailAt: treeAt } = place;
+  const kernel = place.exports.addForestTree!;
   const valueAt = treeAt + 4 * slot;
-  const bytes = valueAt + 8 * nodes * K;
-  if (bytes > WASM_LIMIT) return undefined;
-  let kernel: (...args: number[]) => void;
-  let memory: WebAssembly.Memory;
-  try {
-    memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
-    kernel = (new WebAssembly.Instance(module, { env: { memory } }).exports as { addForestTree: (...args: number[]) => void }).addForestTree;
-  } catch {
-    return undefined;
-  }
-  const buffer = memory.buffer;
-  new Uint8Array(buffer, binsAt, n * F).set(matrix.bins.subarray(0, n * F));
-  new Int32Array(buffer, countsAt, F).set(matrix.binCounts);
   const arrays = [0, 1, 2, 3].map((j) => new Int32Array(buffer, treeAt + j * slot, nodes));
   const value = new Float64Array(buffer, valueAt, nodes * K);
   for (const tree of trees) {

@@ -1,4 +1,5 @@
 import type { FeatureMatrix } from '../binning/types.ts';
+import { matrixMemory } from '../matrix-memory.ts';
 import { block, br, brIf, emit, loop, type Code } from '../wasm-control.ts';
 import { compileOnce, I32, op, wasmModule, type WasmFunction } from '../wasm-module.ts';
 import type { Tree } from './types.ts';
@@ -103,9 +104,6 @@ const ADD_TREE = rowWalkKernel('addTree', 4, (l) => [
 
 const treeModule = compileOnce(() => wasmModule([ADD_TREE]));
 
-/** Beyond this, the JS loop (a 32-bit memory; browsers refuse more in one piece). */
-const WASM_LIMIT = 1 << 30;
-
 /**
  * Margins for a matrix from trees added one by one (base margins first), in WebAssembly; undefined
  * where the host lacks it or the memory would be too large (callers then use addTree).
@@ -114,26 +112,12 @@ export function treeMargins(matrix: FeatureMatrix, outputs: number, treeSize: nu
   const module = treeModule();
   if (!module) return undefined;
   const n = matrix.rows;
-  const F = matrix.features;
-  const align = (bytes: number): number => Math.ceil(bytes / 16) * 16;
-  const marginsAt = 16;
-  const binsAt = marginsAt + align(8 * n * outputs);
-  const countsAt = binsAt + align(n * F);
-  const treeAt = countsAt + align(4 * F);
-  const [featureAt, splitAt, leftAt, valueAt] = [treeAt, treeAt + align(4 * treeSize), treeAt + 2 * align(4 * treeSize), treeAt + 3 * align(4 * treeSize)];
-  const bytes = valueAt + 8 * treeSize;
-  if (bytes > WASM_LIMIT) return undefined;
-  let kernel: (...args: number[]) => void;
-  let memory: WebAssembly.Memory;
-  try {
-    memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
-    kernel = (new WebAssembly.Instance(module, { env: { memory } }).exports as { addTree: (...args: number[]) => void }).addTree;
-  } catch {
-    return undefined;
-  }
-  const buffer = memory.buffer;
-  new Uint8Array(buffer, binsAt, n * F).set(matrix.bins.subarray(0, n * F));
-  new Int32Array(buffer, countsAt, F).set(matrix.binCounts);
+  const slot = Math.ceil((4 * treeSize) / 16) * 16;
+  const place = matrixMemory(module, matrix, 8 * n * outputs, 3 * slot + 8 * treeSize);
+  if (!place) return undefined;
+  const { buffer, headAt: marginsAt, binsAt, countsAt, tailAt: featureAt } = place;
+  const kernel = place.exports.addTree!;
+  const [splitAt, leftAt, valueAt] = [featureAt + slot, featureAt + 2 * slot, featureAt + 3 * slot];
   const feature = new Int32Array(buffer, featureAt, treeSize);
   const split = new Int32Array(buffer, splitAt, treeSize);
   const left = new Int32Array(buffer, leftAt, treeSize);
