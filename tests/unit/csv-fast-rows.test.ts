@@ -151,3 +151,37 @@ describe('on the shared datasets, the WebAssembly and JS fast paths and the gene
     }
   }, 60_000);
 });
+
+describe('the WebAssembly fast path without room to grow its memory', () => {
+  it('hands the run of rows to the JS loop, with the same columns', async () => {
+    const { ColumnBuilder } = await import('../../src/core/io/csv/column-builder.ts');
+    const { WasmFastRows } = await import('../../src/core/io/csv/fast-rows-wasm.ts');
+    const { fastRowsModule } = await import('../../src/core/io/csv/fast-rows-kernel.ts');
+    // 5 MB of rows: more than the kernel's first memory (4 MiB), so it must grow.
+    const lines = Array.from({ length: 200_000 }, (_, r) => `${r},${(r % 97) / 4},host-${r % 13}`);
+    const bytes = new TextEncoder().encode(`${lines.join('\n')}\n`);
+    let refused = 0;
+    const parse = (grow: boolean) => {
+      const cols = [0, 1, 2].map(() => new ColumnBuilder(250_000));
+      const first = new TextEncoder().encode('0,0.5,host-0');
+      const bounds = [[0, 1], [2, 5], [6, 12]] as const;
+      bounds.forEach(([s, e], c) => cols[c]!.add(first, s, e, 1));
+      const rows = new WasmFastRows(cols, 0x2c, fastRowsModule()!);
+      if (!grow) {
+        (rows as unknown as { memory: { grow: () => never } }).memory.grow = () => {
+          refused++;
+          throw new RangeError('no memory');
+        };
+      }
+      const next = rows.parseRows(bytes, 0, bytes.length);
+      rows.sync();
+      return { next, parsed: rows.parsed, cols: cols.map((c) => [c.kind, c.length, Array.from(c.kind === 'float' ? c.floats.subarray(0, c.length) : c.ints.subarray(0, c.length))]) };
+    };
+    const wasm = parse(true);
+    const js = parse(false);
+    expect(wasm.next).toBe(bytes.length);
+    expect(wasm.parsed).toBe(200_000);
+    expect(refused).toBe(1);
+    expect(js).toEqual(wasm);
+  });
+});

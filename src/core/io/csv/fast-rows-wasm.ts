@@ -70,7 +70,14 @@ export class WasmFastRows implements PlainRows {
     const MISS = ROWS + 4 * B;
     const OUT = align(MISS + k * B);
     const need = OUT + 8 * k * B;
-    if (need > this.memory.buffer.byteLength) this.memory.grow(Math.ceil((need - this.memory.buffer.byteLength) / PAGE));
+    if (need > this.memory.buffer.byteLength) {
+      try {
+        this.memory.grow(Math.ceil((need - this.memory.buffer.byteLength) / PAGE));
+      } catch {
+        // No memory for this run of rows (a huge field): the JS loop takes it.
+        return this.jsRows(b, i, end);
+      }
+    }
     const buffer = this.memory.buffer;
     const u8 = new Uint8Array(buffer);
     const i32 = new Int32Array(buffer);
@@ -99,6 +106,16 @@ export class WasmFastRows implements PlainRows {
     }
     this.parsed = this.row - first;
     return i + (at - IN);
+  }
+
+  /** FastRows over this call's rows, on the same columns (their lengths synced before and after). */
+  private jsRows(b: Uint8Array, i: number, end: number): number {
+    this.sync();
+    const js = new FastRows(this.columns, this.delim);
+    const next = js.parseRows(b, i, end);
+    this.parsed = js.parsed;
+    this.row += js.parsed;
+    return next;
   }
 
   /** How many of the kernel's rows FastRows would take: up to the first null token in text or null without validity. */
