@@ -2,6 +2,7 @@ import type { FeatureMatrix } from '../binning/types.ts';
 import { matrixMemory } from '../matrix-memory.ts';
 import { block, br, brIf, emit, loop } from '../wasm-control.ts';
 import { compileOnce, I32, op, wasmModule, type WasmFunction } from '../wasm-module.ts';
+import { goesLeft, i32At } from '../tree-walk-ops.ts';
 import type { ForestTree } from './types.ts';
 
 /*
@@ -10,7 +11,7 @@ import type { ForestTree } from './types.ts';
  * predictor in JS), and the same f64 adds in the same order, so the same probabilities bit for bit.
  */
 
-const x = { i32LtS: [0x48], i32LeU: [0x4d] };
+const x = { i32LtS: [0x48] };
 
 // addForestTree(bins, n, binCounts, feature, splitBin, defaultLeft, left, value, K, sum):
 // sum[i·K + c] += value[leaf·K + c] for i < n, c < K; the tree's arrays i32 (defaultLeft too),
@@ -18,7 +19,6 @@ const x = { i32LtS: [0x48], i32LeU: [0x4d] };
 const ADD_FOREST_TREE: WasmFunction = (() => {
   const [bins, n, binCounts, feature, splitBin, defaultLeft, left, value, K, sum] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const [i, node, f, b, goLeft, c, at, from] = [10, 11, 12, 13, 14, 15, 16, 17];
-  const i32At = (base: number, index: number[][]): number[][] => [op.get(base), ...index, op.i32(2), op.i32Shl, op.i32Add, op.i32Load()];
   const f64At = (base: number, index: number[][]): number[][] => [op.get(base), ...index, op.i32(3), op.i32Shl, op.i32Add];
   return {
     name: 'addForestTree',
@@ -40,8 +40,7 @@ const ADD_FOREST_TREE: WasmFunction = (() => {
                 'walk',
                 [...i32At(feature, [op.get(node)]), op.tee(f), op.i32(0), x.i32LtS],
                 brIf('leaf'),
-                [op.get(bins), op.get(f), op.get(n), op.i32Mul, op.i32Add, op.get(i), op.i32Add, op.i32Load8U(), op.set(b)],
-                [...i32At(defaultLeft, [op.get(node)]), op.get(b), ...i32At(splitBin, [op.get(node)]), x.i32LeU, op.get(b), ...i32At(binCounts, [op.get(f)]), op.i32(1), op.i32Sub, op.i32Eq, op.select, op.set(goLeft)],
+                [...goesLeft({ bins, n, i, node, f, b, defaultLeft, splitBin, binCounts }), op.set(goLeft)],
                 [...i32At(left, [op.get(node)]), op.i32(1), op.i32Add, op.get(goLeft), op.i32Sub, op.set(node)],
                 br('walk'),
               ),

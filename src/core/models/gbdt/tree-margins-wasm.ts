@@ -3,6 +3,7 @@ import { matrixMemory } from '../matrix-memory.ts';
 import { block, br, brIf, emit, loop, type Code } from '../wasm-control.ts';
 import { compileOnce, I32, op, wasmModule, type WasmFunction } from '../wasm-module.ts';
 import type { Tree } from './types.ts';
+import { goesLeft, i32At, type WalkLocals } from '../tree-walk-ops.ts';
 
 /*
  * Adding trees' leaf values to a binned matrix's margins (predict.ts's addTree) in WebAssembly. A
@@ -12,25 +13,7 @@ import type { Tree } from './types.ts';
  * the same order (tree by tree), so predictions are addTree's bit for bit.
  */
 
-const x = { i32LtS: [0x48], i32LeU: [0x4d] };
-
-/** Locals (and parameters) the walk uses: the matrix and tree addresses, the row, and scratch. */
-export interface WalkLocals {
-  bins: number;
-  n: number;
-  feature: number;
-  splitBin: number;
-  defaultLeft: number;
-  binCounts: number;
-  steps: number;
-  i: number;
-  step: number;
-  node: number;
-  f: number;
-  fi: number;
-  b: number;
-  left: number;
-}
+const x = { i32LtS: [0x48] };
 
 /**
  * Walks row i down the tree from the root for `steps` steps, leaving its leaf in `node`: a leaf
@@ -39,7 +22,6 @@ export interface WalkLocals {
  * (column-major), binCounts i32 per feature.
  */
 export function walkOps(w: WalkLocals): Code[] {
-  const i32At = (base: number, index: number[][]): number[][] => [op.get(base), ...index, op.i32(2), op.i32Shl, op.i32Add, op.i32Load()];
   return [
     [op.i32(0), op.set(w.node), op.i32(0), op.set(w.step)],
     block(
@@ -50,8 +32,7 @@ export function walkOps(w: WalkLocals): Code[] {
         brIf('walk-end'),
         // f: the node's feature (< 0 at a leaf, which then reads feature 0's bin harmlessly).
         [...i32At(w.feature, [op.get(w.node)]), op.set(w.f), op.i32(0), op.get(w.f), op.get(w.f), op.i32(0), x.i32LtS, op.select, op.set(w.fi)],
-        [op.get(w.bins), op.get(w.fi), op.get(w.n), op.i32Mul, op.i32Add, op.get(w.i), op.i32Add, op.i32Load8U(), op.set(w.b)],
-        [...i32At(w.defaultLeft, [op.get(w.node)]), op.get(w.b), ...i32At(w.splitBin, [op.get(w.node)]), x.i32LeU, op.get(w.b), ...i32At(w.binCounts, [op.get(w.fi)]), op.i32(1), op.i32Sub, op.i32Eq, op.select, op.set(w.left)],
+        [...goesLeft({ ...w, f: w.fi }), op.set(w.left)],
         // node = leaf ? node : 2·node + 2 − left
         [op.get(w.node), op.get(w.node), op.i32(1), op.i32Shl, op.i32(2), op.i32Add, op.get(w.left), op.i32Sub, op.get(w.f), op.i32(0), x.i32LtS, op.select, op.set(w.node)],
         [op.get(w.step), op.i32(1), op.i32Add, op.set(w.step)],
