@@ -1,4 +1,4 @@
-import type { Vector } from 'apache-arrow';
+import { DataType, type Data, type Vector } from 'apache-arrow';
 
 export interface EncodedLabels {
   /** Class index per row, into `classes`; -1 where the label is missing or not in `classes`. */
@@ -16,6 +16,7 @@ export function encodeLabels(
   options: { classes?: readonly string[]; map?: (value: string) => string } = {},
 ): EncodedLabels {
   const n = vector.length;
+  if (DataType.isDictionary(vector.type)) return encodeDictionaryLabels(vector, options);
   const text: (string | undefined)[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const v: unknown = vector.get(i);
@@ -33,4 +34,50 @@ export function encodeLabels(
     y[i] = s === undefined ? -1 : (index.get(s) ?? -1);
   }
   return { y, classes };
+}
+
+/**
+ * encodeLabels for a dictionary-coded column (text labels as loaded): each chunk's dictionary
+ * entries are read once and its codes mapped through them, instead of a string per row. The same
+ * classes (the entries some row uses, after `map`, sorted) and indices.
+ */
+function encodeDictionaryLabels(vector: Vector, options: { classes?: readonly string[]; map?: (value: string) => string }): EncodedLabels {
+  const chunks = vector.data as Data[];
+  // Per chunk: its entries' text, and which of them some valid row uses.
+  const entries = chunks.map((data) => {
+    const dict = data.dictionary!;
+    const texts = Array.from({ length: dict.length }, (_, k) => {
+      const v: unknown = dict.get(k);
+      if (v === null || v === undefined) return undefined;
+      const s = String(v);
+      return options.map ? options.map(s) : s;
+    });
+    const used = new Uint8Array(dict.length);
+    forEachCode(data, (_, code) => (used[code] = 1));
+    return { texts, used };
+  });
+  const classes = options.classes
+    ? [...options.classes]
+    : [...new Set(entries.flatMap(({ texts, used }) => texts.filter((t, k): t is string => t !== undefined && used[k] === 1)))].sort();
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const y = new Int32Array(vector.length).fill(-1);
+  let at = 0;
+  chunks.forEach((data, j) => {
+    const of = Int32Array.from(entries[j]!.texts, (t) => (t === undefined ? -1 : (index.get(t) ?? -1)));
+    forEachCode(data, (i, code) => (y[at + i] = of[code]!));
+    at += data.length;
+  });
+  return { y, classes };
+}
+
+/** Calls visit(row, code) for the chunk's valid rows. */
+function forEachCode(data: Data, visit: (row: number, code: number) => void): void {
+  const codes = data.values as ArrayLike<number | bigint>;
+  const bitmap = data.nullCount > 0 ? data.nullBitmap : undefined;
+  const off = data.offset;
+  for (let i = 0; i < data.length; i++) {
+    const j = off + i;
+    if (bitmap && !((bitmap[j >> 3]! >> (j & 7)) & 1)) continue;
+    visit(i, Number(codes[j]!));
+  }
 }
