@@ -1,4 +1,4 @@
-import { block, br, brIf, emit, loop } from './wasm-control.ts';
+import { emit, forLoop } from './wasm-control.ts';
 import { compileOnce, I32, op, wasmModule, type WasmFunction } from './wasm-module.ts';
 
 /**
@@ -57,23 +57,15 @@ const DRAWS: WasmFunction = (() => {
     locals: [I32, I32, I32],
     body: [
       emit([
-        block(
-          'done',
-          loop(
-            'draws',
-            [op.get(d), op.get(n), op.i32GeU],
-            brIf('done'),
-            [op.get(state), op.i32(STEP | 0), op.i32Add, op.set(state)],
-            // t = imul(s ^ s >>> 15, s | 1); t ^= t + imul(t ^ t >>> 7, t | 61); u = t ^ t >>> 14.
-            [...imul(xorShr(state, 15), [op.get(state), op.i32(1), op.i32Or]), op.set(t)],
-            [op.get(t), op.get(t), ...imul(xorShr(t, 7), [op.get(t), op.i32(61), op.i32Or]), op.i32Add, x.i32Xor, op.set(t)],
-            // counts[⌊(u / 2^32) · n⌋] += 1 (u · 2^−32 is that quotient exactly: a power of two)
-            [...xorShr(t, 14), x.f64ConvertI32U, op.f64Const(2 ** -32), op.f64Mul, op.get(n), x.f64ConvertI32U, op.f64Mul, op.f64Floor, x.i32TruncF64U],
-            [op.i32(2), op.i32Shl, op.get(counts), op.i32Add, op.tee(at), op.get(at), op.i32Load(), op.i32(1), op.i32Add, op.i32Store()],
-            [op.get(d), op.i32(1), op.i32Add, op.set(d)],
-            br('draws'),
-          ),
-        ),
+        ...forLoop('draws', d, [op.i32(0)], [op.get(n)], [
+          [op.get(state), op.i32(STEP | 0), op.i32Add, op.set(state)],
+          // t = imul(s ^ s >>> 15, s | 1); t ^= t + imul(t ^ t >>> 7, t | 61); u = t ^ t >>> 14.
+          [...imul(xorShr(state, 15), [op.get(state), op.i32(1), op.i32Or]), op.set(t)],
+          [op.get(t), op.get(t), ...imul(xorShr(t, 7), [op.get(t), op.i32(61), op.i32Or]), op.i32Add, x.i32Xor, op.set(t)],
+          // counts[⌊(u / 2^32) · n⌋] += 1 (u · 2^−32 is that quotient exactly: a power of two)
+          [...xorShr(t, 14), x.f64ConvertI32U, op.f64Const(2 ** -32), op.f64Mul, op.get(n), x.f64ConvertI32U, op.f64Mul, op.f64Floor, x.i32TruncF64U],
+          [op.i32(2), op.i32Shl, op.get(counts), op.i32Add, op.tee(at), op.get(at), op.i32Load(), op.i32(1), op.i32Add, op.i32Store()],
+        ]),
         [op.get(state)],
       ]),
     ],

@@ -50,3 +50,15 @@ export function emit(code: Code[], labels: string[] = []): number[] {
   }
   return out;
 }
+
+/**
+ * for (i = from; i < end; i += step) { body }, unsigned compare; `from` and `end` leave an i32 on
+ * the stack. The body may leave early with br(`${label}-end`) or go on with br(label) after its
+ * own step.
+ */
+export function forLoop(label: string, i: number, from: number[][], end: number[][], body: Code[], step = 1): Code[] {
+  return [
+    [...from, op.set(i)],
+    block(`${label}-end`, loop(label, [op.get(i), ...end, op.i32GeU], brIf(`${label}-end`), ...body, [op.get(i), op.i32(step), op.i32Add, op.set(i)], br(label))),
+  ];
+}

@@ -1,4 +1,4 @@
-import { block, br, brIf, emit, ifElse, loop, type Code } from '../wasm-control.ts';
+import { block, br, brIf, emit, forLoop, ifElse, loop, type Code } from '../wasm-control.ts';
 import { compileOnce, F64, I32, op, wasmModule, type WasmFunction } from '../wasm-module.ts';
 import { fewCuts, MANY_DISTINCT, quantileCuts, rankCuts, rankedCounts } from './quantile-cuts.ts';
 
@@ -31,22 +31,14 @@ const FINITE: WasmFunction = (() => {
     locals: [I32, I32, I32, F64],
     body: [
       emit([
-        [op.i32(0), op.set(k), op.i32(0), op.set(m)],
-        block(
-          'done',
-          loop(
-            'rows',
-            [op.get(k), op.get(n), op.i32GeU],
-            brIf('done'),
-            [op.get(k), op.get(rows), op.get(k), op.i32(2), op.i32Shl, op.i32Add, op.i32Load(), op.get(rows), op.i32Eqz, op.select, op.set(i)],
-            [op.get(values), op.get(i), op.i32(3), op.i32Shl, op.i32Add, op.f64Load(), op.set(v)],
-            // Written whatever it is; m moves only past a kept value. v − v is 0 for finite v.
-            [op.get(out), op.get(m), op.i32(3), op.i32Shl, op.i32Add, op.f64Const(0), op.get(v), op.get(v), op.f64Const(0), op.f64Eq, op.select, op.f64Store()],
-            [op.get(m), op.get(valid), op.get(i), op.i32Add, op.i32Load8U(), op.get(v), op.get(v), op.f64Sub, op.f64Const(0), op.f64Eq, op.i32And, op.i32Add, op.set(m)],
-            [op.get(k), op.i32(1), op.i32Add, op.set(k)],
-            br('rows'),
-          ),
-        ),
+        [op.i32(0), op.set(m)],
+        ...forLoop('rows', k, [op.i32(0)], [op.get(n)], [
+          [op.get(k), op.get(rows), op.get(k), op.i32(2), op.i32Shl, op.i32Add, op.i32Load(), op.get(rows), op.i32Eqz, op.select, op.set(i)],
+          [op.get(values), op.get(i), op.i32(3), op.i32Shl, op.i32Add, op.f64Load(), op.set(v)],
+          // Written whatever it is; m moves only past a kept value. v − v is 0 for finite v.
+          [op.get(out), op.get(m), op.i32(3), op.i32Shl, op.i32Add, op.f64Const(0), op.get(v), op.get(v), op.f64Const(0), op.f64Eq, op.select, op.f64Store()],
+          [op.get(m), op.get(valid), op.get(i), op.i32Add, op.i32Load8U(), op.get(v), op.get(v), op.f64Sub, op.f64Const(0), op.f64Eq, op.i32And, op.i32Add, op.set(m)],
+        ]),
         [op.get(m)],
       ]),
     ],
@@ -75,33 +67,24 @@ function tableKernel(name: string, results: number[], then: Code[], start: Code[
     locals: [I32, F64, I32, I32, I32],
     body: [
       emit([
-        [op.i32(0), op.set(k)],
         ...start,
-        block(
-          'done',
-          loop(
-            'values',
-            [op.get(k), op.get(m), op.i32GeU],
-            brIf('done'),
-            [...at(values, [op.get(k)], 3), op.f64Load(), op.set(v)],
-            ...hashInto(v, h, mask),
-            block(
-              'slot',
-              loop(
-                'probe',
-                [...at(table, [op.get(h)], 2), op.i32Load(), op.tee(e), op.i32Eqz],
-                brIf('slot'),
-                [...at(found, [op.get(e), op.i32(1), op.i32Sub], 3), op.f64Load(), op.get(v), op.f64Eq],
-                brIf('slot'),
-                [op.get(h), op.i32(1), op.i32Add, op.get(mask), op.i32And, op.set(h)],
-                br('probe'),
-              ),
+        ...forLoop('values', k, [op.i32(0)], [op.get(m)], [
+          [...at(values, [op.get(k)], 3), op.f64Load(), op.set(v)],
+          ...hashInto(v, h, mask),
+          block(
+            'slot',
+            loop(
+              'probe',
+              [...at(table, [op.get(h)], 2), op.i32Load(), op.tee(e), op.i32Eqz],
+              brIf('slot'),
+              [...at(found, [op.get(e), op.i32(1), op.i32Sub], 3), op.f64Load(), op.get(v), op.f64Eq],
+              brIf('slot'),
+              [op.get(h), op.i32(1), op.i32Add, op.get(mask), op.i32And, op.set(h)],
+              br('probe'),
             ),
-            ...then,
-            [op.get(k), op.i32(1), op.i32Add, op.set(k)],
-            br('values'),
           ),
-        ),
+          ...then,
+        ]),
         ...finish,
       ]),
     ],

@@ -1,5 +1,5 @@
 import type { FeatureMatrix } from '../binning/types.ts';
-import { block, br, brIf, emit, ifElse, loop, type Code } from '../wasm-control.ts';
+import { block, brIf, emit, forLoop, ifElse, type Code } from '../wasm-control.ts';
 import { compileOnce, F64, I32, op, wasmModule, type WasmFunction } from '../wasm-module.ts';
 
 /*
@@ -35,7 +35,7 @@ function countsKernel(name: string, features: number): WasmFunction {
   };
 }
 
-const x = { i32LeU: [0x4d], i32GtS: [0x4a], f64Lt: [0x63] };
+const x = { i32LeU: [0x4d], f64Lt: [0x63] };
 
 // inBag(draws, n, rows) → count: the rows i < n with draws[i] > 0 listed at rows (i32), in order.
 // Branch-free (about a third of the rows are out of bag, at random).
@@ -48,18 +48,10 @@ const IN_BAG: WasmFunction = (() => {
     locals: [I32, I32],
     body: [
       emit([
-        block(
-          'done',
-          loop(
-            'rows',
-            [op.get(i), op.get(n), op.i32GeU],
-            brIf('done'),
-            [op.get(rows), op.get(count), op.i32(2), op.i32Shl, op.i32Add, op.get(i), op.i32Store()],
-            [op.get(count), op.i32(0), op.get(draws), op.get(i), op.i32(2), op.i32Shl, op.i32Add, op.i32Load(), op.i32Sub, op.i32(31), op.i32ShrU, op.i32Add, op.set(count)],
-            [op.get(i), op.i32(1), op.i32Add, op.set(i)],
-            br('rows'),
-          ),
-        ),
+        ...forLoop('rows', i, [op.i32(0)], [op.get(n)], [
+          [op.get(rows), op.get(count), op.i32(2), op.i32Shl, op.i32Add, op.get(i), op.i32Store()],
+          [op.get(count), op.i32(0), op.get(draws), op.get(i), op.i32(2), op.i32Shl, op.i32Add, op.i32Load(), op.i32Sub, op.i32(31), op.i32ShrU, op.i32Add, op.set(count)],
+        ]),
         [op.get(count)],
       ]),
     ],
@@ -79,21 +71,20 @@ const PARTITION: WasmFunction = (() => {
     locals: [I32, I32, I32, I32, I32, I32],
     body: [
       emit([
-        [op.get(rows), op.set(k), op.get(rows), op.set(l), op.get(spill), op.set(r)],
-        block(
-          'done',
-          loop(
-            'rows',
-            [op.get(k), op.get(end), op.i32GeU],
-            brIf('done'),
+        [op.get(rows), op.set(l), op.get(spill), op.set(r)],
+        ...forLoop(
+          'rows',
+          k,
+          [op.get(rows)],
+          [op.get(end)],
+          [
             [op.get(k), op.i32Load(), op.set(i), op.get(column), op.get(i), op.i32Add, op.i32Load8U(), op.set(b)],
             [op.get(b), op.get(bin), x.i32LeU, op.get(missLeft), op.get(b), op.get(miss), op.i32Eq, op.i32And, op.i32Or, op.set(left)],
             [op.get(l), op.get(i), op.i32Store(), op.get(r), op.get(i), op.i32Store()],
             [op.get(l), op.get(left), op.i32(2), op.i32Shl, op.i32Add, op.set(l)],
             [op.get(r), op.i32(4), op.get(left), op.i32(2), op.i32Shl, op.i32Sub, op.i32Add, op.set(r)],
-            [op.get(k), op.i32(4), op.i32Add, op.set(k)],
-            br('rows'),
-          ),
+          ],
+          4,
         ),
         [op.get(l), op.get(rows), op.i32Sub, op.i32(2), op.i32ShrU],
       ]),
@@ -116,7 +107,7 @@ const SCAN: WasmFunction = (() => {
   const cell = (base: number, index: number[][]): number[][] => [op.get(base), ...index, op.i32(2), op.i32Shl, op.i32Add, op.i32Load(), op.f64ConvertI32S];
   /** The missing bin's class-c draws when missLeft (an f64 0 / 1 flag), else +0. */
   const missPart = (): number[][] => [...cell(mAt, [op.get(c)]), op.f64Const(0), op.get(missLeft), op.f64Const(0), op.f64Ne, op.select];
-  const forClasses = (label: string, body: Code[]): Code => block(`${label}-end`, [op.i32(0), op.set(c)], loop(label, [op.get(c), op.get(K), op.i32GeU], brIf(`${label}-end`), ...body, [op.get(c), op.i32(1), op.i32Add, op.set(c)], br(label)));
+  const forClasses = (label: string, body: Code[]): Code[] => forLoop(label, c, [op.i32(0)], [op.get(K)], body);
   const sideBody: Code[] = [
     // side 0: missing left (only with missing rows, and not at the last bin); side 1: right.
     [op.f64Const(1), op.f64Const(0), op.get(side), op.i32Eqz, op.select, op.set(missLeft)],
@@ -127,7 +118,7 @@ const SCAN: WasmFunction = (() => {
     [op.get(lc), op.get(minLeaf), x.f64Lt, op.get(rc), op.get(minLeaf), x.f64Lt, op.i32Or, op.get(b), op.get(hi), op.i32Eq, op.get(realCount), op.get(nodeCount), op.f64Eq, op.i32And, op.i32Or],
     brIf('next-side'),
     [op.f64Const(0), op.set(sl), op.f64Const(0), op.set(sr), op.f64Const(0), op.set(lw), op.f64Const(0), op.set(rw)],
-    forClasses('sums', [
+    ...forClasses('sums', [
       [...f64At(left, [op.get(c)]), op.f64Load(), ...missPart(), op.f64Add, op.set(ln)],
       [...f64At(cw, [op.get(c)]), op.f64Load(), op.get(ln), op.f64Mul, op.set(l)],
       [...f64At(cw, [op.get(c)]), op.f64Load(), ...f64At(node, [op.get(c)]), op.f64Load(), op.get(ln), op.f64Sub, op.f64Mul, op.set(rr)],
@@ -141,7 +132,7 @@ const SCAN: WasmFunction = (() => {
     ifElse('better', [
       [op.get(score), op.set(best)],
       [op.get(out), op.get(b), op.i32Store(8), op.get(out), op.get(side), op.i32Eqz, op.i32Store(12)],
-      forClasses('keep', [[...f64At(out, [op.get(c)]), ...f64At(left, [op.get(c)]), op.f64Load(), ...missPart(), op.f64Add, op.f64Store(16)]]),
+      ...forClasses('keep', [[...f64At(out, [op.get(c)]), ...f64At(left, [op.get(c)]), op.f64Load(), ...missPart(), op.f64Add, op.f64Store(16)]]),
       [...f64At(out, [op.get(K)]), op.get(lc), op.f64Store(16)],
     ]),
   ];
@@ -157,27 +148,19 @@ const SCAN: WasmFunction = (() => {
         [...f64At(node, [op.get(K)]), op.f64Load(), op.set(nodeCount)],
         [...cell(mAt, [op.get(K)]), op.set(missCount)],
         [op.get(nodeCount), op.get(missCount), op.f64Sub, op.set(realCount)],
-        forClasses('clear', [[...f64At(left, [op.get(c)]), op.f64Const(0), op.f64Store()]]),
-        block(
-          'bins-end',
-          [op.get(lo), op.set(b)],
-          loop(
-            'bins',
-            [op.get(b), op.get(hi), x.i32GtS],
-            brIf('bins-end'),
-            [op.get(hist), op.get(b), op.get(K), op.i32(1), op.i32Add, op.i32Mul, op.i32(2), op.i32Shl, op.i32Add, op.set(bAt)],
-            block(
-              'next-bin',
-              [...cell(bAt, [op.get(K)]), op.f64Const(0), op.f64Eq],
-              brIf('next-bin'),
-              [op.get(leftCount), ...cell(bAt, [op.get(K)]), op.f64Add, op.set(leftCount)],
-              forClasses('add', [[...f64At(left, [op.get(c)]), ...f64At(left, [op.get(c)]), op.f64Load(), ...cell(bAt, [op.get(c)]), op.f64Add, op.f64Store()]]),
-              block('sides-end', [op.i32(0), op.set(side)], loop('sides', [op.get(side), op.i32(2), op.i32GeU], brIf('sides-end'), block('next-side', ...sideBody), [op.get(side), op.i32(1), op.i32Add, op.set(side)], br('sides'))),
-            ),
-            [op.get(b), op.i32(1), op.i32Add, op.set(b)],
-            br('bins'),
+        ...forClasses('clear', [[...f64At(left, [op.get(c)]), op.f64Const(0), op.f64Store()]]),
+        // Bins lo … hi (hi + 1 = 0 when no bin is occupied, so none then).
+        ...forLoop('bins', b, [op.get(lo)], [op.get(hi), op.i32(1), op.i32Add], [
+          [op.get(hist), op.get(b), op.get(K), op.i32(1), op.i32Add, op.i32Mul, op.i32(2), op.i32Shl, op.i32Add, op.set(bAt)],
+          block(
+            'next-bin',
+            [...cell(bAt, [op.get(K)]), op.f64Const(0), op.f64Eq],
+            brIf('next-bin'),
+            [op.get(leftCount), ...cell(bAt, [op.get(K)]), op.f64Add, op.set(leftCount)],
+            ...forClasses('add', [[...f64At(left, [op.get(c)]), ...f64At(left, [op.get(c)]), op.f64Load(), ...cell(bAt, [op.get(c)]), op.f64Add, op.f64Store()]]),
+            ...forLoop('sides', side, [op.i32(0)], [op.i32(2)], [block('next-side', ...sideBody)]),
           ),
-        ),
+        ]),
         [op.get(out), op.get(best), op.f64Store()],
         [op.get(found)],
       ]),

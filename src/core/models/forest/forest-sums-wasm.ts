@@ -1,6 +1,6 @@
 import type { FeatureMatrix } from '../binning/types.ts';
 import { matrixMemory } from '../matrix-memory.ts';
-import { block, br, brIf, emit, loop } from '../wasm-control.ts';
+import { block, br, brIf, emit, forLoop, loop } from '../wasm-control.ts';
 import { compileOnce, I32, op, wasmModule, type WasmFunction } from '../wasm-module.ts';
 import { goesLeft, i32At } from '../tree-walk-ops.ts';
 import type { ForestTree } from './types.ts';
@@ -27,41 +27,25 @@ const ADD_FOREST_TREE: WasmFunction = (() => {
     locals: Array<number>(8).fill(I32),
     body: [
       emit([
-        block(
-          'rows-end',
-          loop(
-            'rows',
-            [op.get(i), op.get(n), op.i32GeU],
-            brIf('rows-end'),
-            [op.i32(0), op.set(node)],
-            block(
-              'leaf',
-              loop(
-                'walk',
-                [...i32At(feature, [op.get(node)]), op.tee(f), op.i32(0), x.i32LtS],
-                brIf('leaf'),
-                [...goesLeft({ bins, n, i, node, f, b, defaultLeft, splitBin, binCounts }), op.set(goLeft)],
-                [...i32At(left, [op.get(node)]), op.i32(1), op.i32Add, op.get(goLeft), op.i32Sub, op.set(node)],
-                br('walk'),
-              ),
+        ...forLoop('rows', i, [op.i32(0)], [op.get(n)], [
+          [op.i32(0), op.set(node)],
+          block(
+            'leaf',
+            loop(
+              'walk',
+              [...i32At(feature, [op.get(node)]), op.tee(f), op.i32(0), x.i32LtS],
+              brIf('leaf'),
+              [...goesLeft({ bins, n, i, node, f, b, defaultLeft, splitBin, binCounts }), op.set(goLeft)],
+              [...i32At(left, [op.get(node)]), op.i32(1), op.i32Add, op.get(goLeft), op.i32Sub, op.set(node)],
+              br('walk'),
             ),
-            [op.get(node), op.get(K), op.i32Mul, op.set(from), op.get(i), op.get(K), op.i32Mul, op.set(at), op.i32(0), op.set(c)],
-            block(
-              'classes-end',
-              loop(
-                'classes',
-                [op.get(c), op.get(K), op.i32GeU],
-                brIf('classes-end'),
-                [...f64At(sum, [op.get(at), op.get(c), op.i32Add]), ...f64At(sum, [op.get(at), op.get(c), op.i32Add]), op.f64Load()],
-                [...f64At(value, [op.get(from), op.get(c), op.i32Add]), op.f64Load(), op.f64Add, op.f64Store()],
-                [op.get(c), op.i32(1), op.i32Add, op.set(c)],
-                br('classes'),
-              ),
-            ),
-            [op.get(i), op.i32(1), op.i32Add, op.set(i)],
-            br('rows'),
           ),
-        ),
+          [op.get(node), op.get(K), op.i32Mul, op.set(from), op.get(i), op.get(K), op.i32Mul, op.set(at)],
+          ...forLoop('classes', c, [op.i32(0)], [op.get(K)], [
+            [...f64At(sum, [op.get(at), op.get(c), op.i32Add]), ...f64At(sum, [op.get(at), op.get(c), op.i32Add]), op.f64Load()],
+            [...f64At(value, [op.get(from), op.get(c), op.i32Add]), op.f64Load(), op.f64Add, op.f64Store()],
+          ]),
+        ]),
       ]),
     ],
   };

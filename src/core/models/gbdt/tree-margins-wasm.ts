@@ -1,6 +1,6 @@
 import type { FeatureMatrix } from '../binning/types.ts';
 import { matrixMemory } from '../matrix-memory.ts';
-import { block, br, brIf, emit, loop, type Code } from '../wasm-control.ts';
+import { block, brIf, emit, forLoop, type Code } from '../wasm-control.ts';
 import { compileOnce, I32, op, wasmModule, type WasmFunction } from '../wasm-module.ts';
 import type { Tree } from './types.ts';
 import { goesLeft, i32At, type WalkLocals } from '../tree-walk-ops.ts';
@@ -23,22 +23,14 @@ const x = { i32LtS: [0x48] };
  */
 export function walkOps(w: WalkLocals): Code[] {
   return [
-    [op.i32(0), op.set(w.node), op.i32(0), op.set(w.step)],
-    block(
-      'walk-end',
-      loop(
-        'walk',
-        [op.get(w.step), op.get(w.steps), op.i32GeU],
-        brIf('walk-end'),
-        // f: the node's feature (< 0 at a leaf, which then reads feature 0's bin harmlessly).
-        [...i32At(w.feature, [op.get(w.node)]), op.set(w.f), op.i32(0), op.get(w.f), op.get(w.f), op.i32(0), x.i32LtS, op.select, op.set(w.fi)],
-        [...goesLeft({ ...w, f: w.fi }), op.set(w.left)],
-        // node = leaf ? node : 2·node + 2 − left
-        [op.get(w.node), op.get(w.node), op.i32(1), op.i32Shl, op.i32(2), op.i32Add, op.get(w.left), op.i32Sub, op.get(w.f), op.i32(0), x.i32LtS, op.select, op.set(w.node)],
-        [op.get(w.step), op.i32(1), op.i32Add, op.set(w.step)],
-        br('walk'),
-      ),
-    ),
+    [op.i32(0), op.set(w.node)],
+    ...forLoop('walk', w.step, [op.i32(0)], [op.get(w.steps)], [
+      // f: the node's feature (< 0 at a leaf, which then reads feature 0's bin harmlessly).
+      [...i32At(w.feature, [op.get(w.node)]), op.set(w.f), op.i32(0), op.get(w.f), op.get(w.f), op.i32(0), x.i32LtS, op.select, op.set(w.fi)],
+      [...goesLeft({ ...w, f: w.fi }), op.set(w.left)],
+      // node = leaf ? node : 2·node + 2 − left
+      [op.get(w.node), op.get(w.node), op.i32(1), op.i32Shl, op.i32(2), op.i32Add, op.get(w.left), op.i32Sub, op.get(w.f), op.i32(0), x.i32LtS, op.select, op.set(w.node)],
+    ]),
   ];
 }
 
@@ -59,17 +51,7 @@ export function rowWalkKernel(name: string, extra: number, then: (l: WalkLocals)
     locals: Array<number>(7).fill(I32),
     body: [
       emit([
-        block(
-          'rows-end',
-          loop(
-            'rows',
-            [op.get(l.i), op.get(l.n), op.i32GeU],
-            brIf('rows-end'),
-            ...(skip ? [block('next', ...skip(l), brIf('next'), ...row)] : row),
-            [op.get(l.i), op.i32(1), op.i32Add, op.set(l.i)],
-            br('rows'),
-          ),
-        ),
+        ...forLoop('rows', l.i, [op.i32(0)], [op.get(l.n)], skip ? [block('next', ...skip(l), brIf('next'), ...row)] : row),
       ]),
     ],
   };
