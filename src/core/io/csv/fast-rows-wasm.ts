@@ -1,6 +1,6 @@
 import type { ColumnBuilder } from './column-builder.ts';
 import { fastRowsModule } from './fast-rows-kernel.ts';
-import { FastRows, fieldKinds, FLOAT, INT, type PlainRows } from './fast-rows.ts';
+import { FastRows, FLOAT, INT, PlainRows } from './fast-rows.ts';
 import { isNullToken } from './parse-number.ts';
 
 /** Scratch for one batch of rows: values, missing marks and row ends, about 9 bytes a field. */
@@ -15,42 +15,25 @@ const PAGE = 1 << 16;
  * missing values in columns without validity end a batch where FastRows would stop too, so the
  * rows taken, their values and the dictionaries' order are the same as FastRows'.
  */
-export class WasmFastRows implements PlainRows {
-  private readonly columns: ColumnBuilder[];
-  private readonly delim: number;
+export class WasmFastRows extends PlainRows {
   private readonly memory = new WebAssembly.Memory({ initial: 64 });
   private readonly kernel: (...args: number[]) => number;
-  private kinds = new Uint8Array(0);
   private textCols: number[] = [];
   /** Columns with a validity buffer (the only ones whose values may be missing here). */
   private validCols: number[] = [];
-  private limit = 0;
-  private row = 0;
-  parsed = 0;
 
   constructor(columns: ColumnBuilder[], delimiter: number, module: WebAssembly.Module) {
-    this.columns = columns;
-    this.delim = delimiter;
+    super(columns, delimiter);
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.kernel = instance.exports.parseRows as (...args: number[]) => number;
     this.refresh();
   }
 
-  usable(): boolean {
-    return this.kinds.every((k) => k !== 0);
-  }
-
-  sync(): void {
-    for (const col of this.columns) col.length = this.row;
-  }
-
-  refresh(): void {
+  override refresh(): void {
+    super.refresh();
     const cols = this.columns;
-    this.kinds = fieldKinds(cols);
     this.textCols = cols.flatMap((c, i) => (c.kind === 'string' ? [i] : []));
     this.validCols = cols.flatMap((c, i) => (c.valid ? [i] : []));
-    this.limit = Math.min(...cols.map((c) => c.cap));
-    this.row = cols[0]?.length ?? 0;
   }
 
   parseRows(b: Uint8Array, i: number, end: number): number {

@@ -1,63 +1,30 @@
 import type { ColumnBuilder } from './column-builder.ts';
 import { POW10, isNullToken } from './parse-number.ts';
 
-/** A fast path for plain rows (FastRows, or WasmFastRows in fast-rows-wasm.ts). */
-export interface PlainRows {
-  /** Rows read by the last parseRows call. */
-  parsed: number;
-  usable(): boolean;
-  sync(): void;
-  refresh(): void;
-  parseRows(b: Uint8Array, i: number, end: number): number;
-}
-
 /** Column kinds on the fast paths; 0 is a kind they leave to the general tokenizer. */
 export const INT = 1;
 export const FLOAT = 2;
 export const TEXT = 3;
 
-export function fieldKinds(cols: ColumnBuilder[]): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(cols, (c) => (c.kind === 'int' ? INT : c.kind === 'float' ? FLOAT : c.kind === 'string' ? TEXT : 0));
-}
-
 /**
- * The fast path for plain rows, once the column types have settled: one pass over the bytes of a
- * run of rows that parses every field in place (no field offsets, no call per field except text
- * hashing). Anything unusual — a quote, a value that does not fit its column, a missing or extra
- * field — stops the run and the general tokenizer takes that row; values this path wrote for it
- * are overwritten there, because a row is committed only at its end.
- *
- * Hot-loop notes (measured on KDD99, 75 MB): byte values are literals, not imported constants
- * (unbundled ES modules re-read an imported binding, with a hole check, on every use); callers
- * pass `end` just past the last line break in the buffer, so the inner loops need no bounds test
- * (every field ends at a delimiter or a line break before `end`); a text field equal to the same
- * column's field in the row before takes its code without hashing.
+ * A fast path for plain rows (FastRows, or WasmFastRows in fast-rows-wasm.ts): the columns it
+ * writes, their kinds, and the rows it has read, which the columns' lengths catch up with in sync().
  */
-export class FastRows implements PlainRows {
-  private readonly columns: ColumnBuilder[];
-  private readonly delim: number;
-  private kinds = new Uint8Array(0);
-  private ints: Int32Array[] = [];
-  private floats: Float64Array[] = [];
-  /** stamp[c] === row + 1 marks column c missing in the row being parsed (no per-field reset). */
-  private stamp = new Int32Array(0);
-  /** Columns with a validity buffer: the only ones whose values may be missing on this path. */
-  private validCols = new Int32Array(0);
-  /** The previous row's text field per column, within the current buffer: start, end, code. */
-  private prevStart = new Int32Array(0);
-  private prevEnd = new Int32Array(0);
-  private prevCode = new Int32Array(0);
+export abstract class PlainRows {
+  protected readonly columns: ColumnBuilder[];
+  protected readonly delim: number;
+  protected kinds = new Uint8Array(0);
   /** Rows below this index fit every column's buffer. */
-  private limit = 0;
+  protected limit = 0;
   /** The next row's index; column lengths catch up in sync(). */
-  private row = 0;
+  protected row = 0;
   /** Rows read by the last parseRows call. */
   parsed = 0;
 
+  /** Subclasses call refresh() once their own fields exist. */
   constructor(columns: ColumnBuilder[], delimiter: number) {
     this.columns = columns;
     this.delim = delimiter;
-    this.refresh();
   }
 
   /** True when every column has a type this path parses (int, float or text). */
@@ -76,14 +43,7 @@ export class FastRows implements PlainRows {
   /** Re-reads the columns' types and buffers (after the general path changed or grew one). */
   refresh(): void {
     const cols = this.columns;
-    this.kinds = fieldKinds(cols);
-    this.ints = cols.map((c) => c.ints);
-    this.floats = cols.map((c) => c.floats);
-    this.stamp = new Int32Array(cols.length);
-    this.validCols = Int32Array.from(cols.flatMap((c, i) => (c.valid ? [i] : [])));
-    this.prevStart = new Int32Array(cols.length);
-    this.prevEnd = new Int32Array(cols.length).fill(-1);
-    this.prevCode = new Int32Array(cols.length);
+    this.kinds = Uint8Array.from(cols, (c) => (c.kind === 'int' ? INT : c.kind === 'float' ? FLOAT : c.kind === 'string' ? TEXT : 0));
     this.limit = Math.min(...cols.map((c) => c.cap));
     this.row = cols[0]?.length ?? 0;
   }
@@ -93,6 +53,51 @@ export class FastRows implements PlainRows {
    * break. Returns where the first row it did not take starts (i when none); `parsed` says how
    * many it took.
    */
+  abstract parseRows(b: Uint8Array, i: number, end: number): number;
+}
+
+/**
+ * The fast path for plain rows, once the column types have settled: one pass over the bytes of a
+ * run of rows that parses every field in place (no field offsets, no call per field except text
+ * hashing). Anything unusual — a quote, a value that does not fit its column, a missing or extra
+ * field — stops the run and the general tokenizer takes that row; values this path wrote for it
+ * are overwritten there, because a row is committed only at its end.
+ *
+ * Hot-loop notes (measured on KDD99, 75 MB): byte values are literals, not imported constants
+ * (unbundled ES modules re-read an imported binding, with a hole check, on every use); callers
+ * pass `end` just past the last line break in the buffer, so the inner loops need no bounds test
+ * (every field ends at a delimiter or a line break before `end`); a text field equal to the same
+ * column's field in the row before takes its code without hashing.
+ */
+export class FastRows extends PlainRows {
+  private ints: Int32Array[] = [];
+  private floats: Float64Array[] = [];
+  /** stamp[c] === row + 1 marks column c missing in the row being parsed (no per-field reset). */
+  private stamp = new Int32Array(0);
+  /** Columns with a validity buffer: the only ones whose values may be missing on this path. */
+  private validCols = new Int32Array(0);
+  /** The previous row's text field per column, within the current buffer: start, end, code. */
+  private prevStart = new Int32Array(0);
+  private prevEnd = new Int32Array(0);
+  private prevCode = new Int32Array(0);
+
+  constructor(columns: ColumnBuilder[], delimiter: number) {
+    super(columns, delimiter);
+    this.refresh();
+  }
+
+  override refresh(): void {
+    super.refresh();
+    const cols = this.columns;
+    this.ints = cols.map((c) => c.ints);
+    this.floats = cols.map((c) => c.floats);
+    this.stamp = new Int32Array(cols.length);
+    this.validCols = Int32Array.from(cols.flatMap((c, i) => (c.valid ? [i] : [])));
+    this.prevStart = new Int32Array(cols.length);
+    this.prevEnd = new Int32Array(cols.length).fill(-1);
+    this.prevCode = new Int32Array(cols.length);
+  }
+
   parseRows(b: Uint8Array, i: number, end: number): number {
     const cols = this.columns;
     const k = cols.length;
