@@ -5,7 +5,7 @@ export const NO_NODE = 0xffffffff;
 
 /**
  * Class-count histograms of one tree level's (node, feature) pairs. CPU reference: `addClassCounts`
- * (src/core/models/forest/class-counts.ts), through `CpuClassCounts.histograms`; the parity test
+ * (src/core/models/forest/class-count-loops.ts), through `CpuClassCounts.histograms`; the parity test
  * runs both on the same requests.
  *
  * One invocation adds a row to `perInvocation` of its node's pairs: the row's bootstrap draws go to
