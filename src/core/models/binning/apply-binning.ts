@@ -49,7 +49,9 @@ export function fitAndApplyBinning(table: Table, options: BinningOptions & { row
     if (columnKind(vector.type) !== 'string') {
       const values = numericValues(vector);
       const feature = fitNumeric(values, name, rows, maxReal, fitter);
-      binNumeric(feature, values, rows, binner, out);
+      // The WebAssembly fitter bins from the copy of the values it fitted on.
+      if (fitter.binLast) fitter.binLast(feature.cuts, realBins(feature), out);
+      else binNumeric(feature, values, rows, binner, out);
       features.push(feature);
     } else {
       const coded = categoryCodes(vector);

@@ -13,7 +13,7 @@ import { binOf } from './quantile-cuts.ts';
 // 0); out[k] = the bin of values[i] (f64), or `missing` where valid[i] is 0 or the value not finite.
 // Four rows a pass, their searches interleaved (each is a chain of dependent loads), then one at a time.
 const LANES = 4;
-const BIN_VALUES: WasmFunction = (() => {
+export const BIN_VALUES: WasmFunction = (() => {
   const [values, valid, rows, n, cuts, P, missing, out, k, h, end] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const i = (lane: number): number => 11 + lane;
   const lo = (lane: number): number => 11 + LANES + lane;

@@ -1,5 +1,6 @@
 import { block, br, brIf, emit, forLoop, ifElse, loop, type Code } from '../wasm-control.ts';
 import { compileOnce, F64, I32, op, wasmModule, type WasmFunction } from '../wasm-module.ts';
+import { BIN_VALUES } from './bin-values.ts';
 import { fewCuts, MANY_DISTINCT, quantileCuts, rankCuts, rankedCounts } from './quantile-cuts.ts';
 
 /*
@@ -123,18 +124,24 @@ const DISTINCT = tableKernel(
 // of them one that `distinct` counted into this table (one it did not would read 0).
 const LOCATE = tableKernel('locate', [], [[...at(LAST, [op.get(K)], 2), op.i32(0), ...countAt([op.get(E), op.i32(1), op.i32Sub]), op.i32Load(), op.get(E), op.i32Eqz, op.select, op.i32Store()]]);
 
-const fitModule = compileOnce(() => wasmModule([FINITE, DISTINCT, LOCATE]));
+const fitModule = compileOnce(() => wasmModule([FINITE, DISTINCT, LOCATE, BIN_VALUES]));
 
 interface FitKernels {
   finite(values: number, valid: number, rows: number, n: number, out: number): number;
   distinct(values: number, m: number, table: number, mask: number, found: number, counts: number, limit: number): number;
   locate(values: number, m: number, table: number, mask: number, found: number, counts: number, out: number): void;
+  binValues(values: number, valid: number, rows: number, n: number, cuts: number, P: number, missing: number, out: number): void;
 }
 
 /** Fits numeric columns' cuts one after another (its memory kept and grown between them). */
 export interface ValueFitter {
   /** quantileCuts of the finite, valid values of the rows (all rows when absent), for maxReal real bins. */
   cuts(values: Float64Array, valid: Uint8Array, rows: ArrayLike<number> | undefined, maxReal: number): Float64Array;
+  /**
+   * Bins the rows of the last `cuts` call under these cuts (as ValueBinner.bin), from the values
+   * already in its memory; absent on the JS fitter (use a ValueBinner).
+   */
+  binLast?(cuts: Float64Array, missing: number, out: Uint8Array): void;
 }
 
 /** The WebAssembly fitter, or the JS one (filter then quantileCuts) where the host has no WebAssembly or refuses the memory. */
@@ -143,7 +150,18 @@ export function valueFitter(allowWasm = true): ValueFitter {
   if (!module) return jsFitter;
   let memory: WebAssembly.Memory | undefined;
   let k: FitKernels | undefined;
+  let last: { rows: number; n: number; cutsAt: number; binsAt: number; values: number; valid: number } | undefined;
   return {
+    binLast(cuts, missing, out) {
+      if (!last || !memory || out.length !== last.n) throw new Error('binLast needs the cuts call of the same rows first');
+      if (cuts.length > 255) throw new Error(`${cuts.length} cuts: a bin is a byte`);
+      const P = 2 ** Math.ceil(Math.log2(cuts.length + 1));
+      const padded = new Float64Array(memory.buffer, last.cutsAt, P);
+      padded.fill(Infinity);
+      padded.set(cuts);
+      k!.binValues(last.values, last.valid, last.rows, last.n, last.cutsAt, P, missing, last.binsAt);
+      out.set(new Uint8Array(memory.buffer, last.binsAt, last.n));
+    },
     cuts(values, valid, rows, maxReal) {
       const N = values.length;
       const n = rows ? rows.length : N;
@@ -160,14 +178,19 @@ export function valueFitter(allowWasm = true): ValueFitter {
       const tableAt = at(rowsAt + 4 * (rows ? n : 0));
       const countsAt = at(tableAt + 4 * size);
       const locatedAt = at(countsAt + 4 * room);
+      // Then the bins' padded cuts (at most 256, f64) and the bins (a byte a row), for binLast.
+      const cutsAt = at(locatedAt + 4 * room);
+      const binsAt = cutsAt + 8 * 256;
       const place = { values: valuesAt, finite: finiteAt, found: foundAt, valid: validAt, rows: rowsAt, table: tableAt, counts: countsAt, located: locatedAt };
-      const bytes = place.located + 4 * room + 16;
+      const bytes = binsAt + n + 16;
+      last = { rows: rows ? rowsAt : 0, n, cutsAt, binsAt, values: valuesAt, valid: validAt };
       if (!memory || memory.buffer.byteLength < bytes) {
         try {
           memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
           k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as FitKernels;
         } catch {
           memory = undefined;
+          last = undefined;
           return jsFitter.cuts(values, valid, rows, maxReal);
         }
       }
