@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { parallelForestGrowerFactory, type ParallelForestGrowerFactory } from './forest-pool-grower.ts';
 import type { ForestHelperThread } from './forest-pool.ts';
+import type { ForestPoolMessage } from './forest-pool-protocol.ts';
+import { nodeHelperThread } from './node-helper-thread.ts';
 
 export type { ParallelForestGrowerFactory };
 
@@ -16,17 +17,5 @@ export function parallelForestGrower(options: { threads?: number } = {}): Parall
 }
 
 function spawnNodeHelper(): ForestHelperThread {
-  const entry = new URL('./forest.node-worker.ts', import.meta.url).href;
-  const worker = new Worker(new URL('../../bin/ts-worker.mjs', import.meta.url), { workerData: { entry } });
-  return {
-    postMessage: (message) => worker.postMessage(message),
-    onMessage: (listener) => worker.on('message', listener),
-    onError: (listener) => {
-      worker.on('error', listener);
-      worker.on('messageerror', listener);
-      worker.on('exit', (code) => listener(new Error(`the thread ended (exit code ${code})`)));
-    },
-    hold: (on) => void (on ? worker.ref() : worker.unref()),
-    terminate: async () => void (await worker.terminate()),
-  };
+  return nodeHelperThread<ForestPoolMessage, unknown>(new URL('./forest.node-worker.ts', import.meta.url), 'the thread');
 }

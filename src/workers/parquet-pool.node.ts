@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import type { ParquetHelperReply } from './parquet-pool-protocol.ts';
+import { nodeHelperThread } from './node-helper-thread.ts';
+import type { ParquetHelperMessage, ParquetHelperReply } from './parquet-pool-protocol.ts';
 import { parquetPool, PARQUET_THREADS, type ParquetHelperThread, type ParquetPool } from './parquet-pool.ts';
 
 export type { ParquetPool };
@@ -11,16 +11,5 @@ export function parallelParquetDecoder(options: { threads?: number } = {}): Parq
 }
 
 function spawnNodeHelper(): ParquetHelperThread {
-  const entry = new URL('./parquet.node-worker.ts', import.meta.url).href;
-  const worker = new Worker(new URL('../../bin/ts-worker.mjs', import.meta.url), { workerData: { entry } });
-  return {
-    postMessage: (message) => worker.postMessage(message),
-    onMessage: (listener) => worker.on('message', (reply: ParquetHelperReply) => listener(reply)),
-    onError: (listener) => {
-      worker.on('error', listener);
-      worker.on('exit', (code) => listener(new Error(`Parquet helper ended (exit code ${code})`)));
-    },
-    terminate: async () => void (await worker.terminate()),
-    hold: (on) => (on ? worker.ref() : worker.unref()),
-  };
+  return nodeHelperThread<ParquetHelperMessage, ParquetHelperReply>(new URL('./parquet.node-worker.ts', import.meta.url), 'Parquet helper');
 }

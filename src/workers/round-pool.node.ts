@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import type { RoundHelperReply } from './round-pool-protocol.ts';
+import { nodeHelperThread } from './node-helper-thread.ts';
+import type { RoundHelperMessage, RoundHelperReply } from './round-pool-protocol.ts';
 import { roundGrowerFactory, type RoundGrowerFactory, type RoundHelperThread } from './round-pool.ts';
 
 export type { RoundGrowerFactory };
@@ -11,16 +11,5 @@ export function parallelRoundGrower(options: { threads?: number } = {}): RoundGr
 }
 
 function spawnNodeHelper(): RoundHelperThread {
-  const entry = new URL('./round.node-worker.ts', import.meta.url).href;
-  const worker = new Worker(new URL('../../bin/ts-worker.mjs', import.meta.url), { workerData: { entry } });
-  return {
-    postMessage: (message) => worker.postMessage(message),
-    onMessage: (listener) => worker.on('message', (reply: RoundHelperReply) => listener(reply)),
-    onError: (listener) => {
-      worker.on('error', listener);
-      worker.on('exit', (code) => listener(new Error(`boosting helper ended (exit code ${code})`)));
-    },
-    terminate: async () => void (await worker.terminate()),
-    hold: (on) => (on ? worker.ref() : worker.unref()),
-  };
+  return nodeHelperThread<RoundHelperMessage, RoundHelperReply>(new URL('./round.node-worker.ts', import.meta.url), 'boosting helper');
 }

@@ -1,0 +1,29 @@
+import { Worker } from 'node:worker_threads';
+
+/** A helper thread as the pools see it (round-pool.ts, parquet-pool.ts): messages in and out, failure, end, and whether it keeps the process alive. */
+export interface NodeHelperThread<Message, Reply> {
+  postMessage(message: Message): void;
+  onMessage(listener: (reply: Reply) => void): void;
+  onError(listener: (error: Error) => void): void;
+  terminate(): Promise<void>;
+  hold(on: boolean): void;
+}
+
+/**
+ * A Node worker thread running the TypeScript module `entry` (a URL) through bin/ts-worker.mjs (tsx),
+ * as a pool's helper; `what` names it in the error when it ends.
+ */
+export function nodeHelperThread<Message, Reply>(entry: URL, what: string): NodeHelperThread<Message, Reply> {
+  const worker = new Worker(new URL('../../bin/ts-worker.mjs', import.meta.url), { workerData: { entry: entry.href } });
+  return {
+    postMessage: (message) => worker.postMessage(message),
+    onMessage: (listener) => worker.on('message', (reply: Reply) => listener(reply)),
+    onError: (listener) => {
+      worker.on('error', listener);
+      worker.on('messageerror', listener);
+      worker.on('exit', (code) => listener(new Error(`${what} ended (exit code ${code})`)));
+    },
+    terminate: async () => void (await worker.terminate()),
+    hold: (on) => (on ? worker.ref() : worker.unref()),
+  };
+}
