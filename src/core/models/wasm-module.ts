@@ -56,6 +56,7 @@ export const op = {
   select: [0x1b],
   i32Eqz: [0x45],
   i32Eq: [0x46],
+  i32Ne: [0x47],
   i32Add: [0x6a],
   i32Mul: [0x6c],
   i32Or: [0x72],

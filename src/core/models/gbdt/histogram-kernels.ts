@@ -1,6 +1,7 @@
 import { compileOnce, I32, op, V128, wasmModule, type WasmFunction } from '../wasm-module.ts';
 import { rowWalkKernel } from './tree-margins-wasm.ts';
 import { SEARCH_SLOT, type SearchKernel } from './split-search-wasm.ts';
+import { COUNT_BINS, LIST_OTHERS, ROOT_SPARSE } from './sparse-root.ts';
 
 /*
  * The kernels of the histogram loops (histogram.ts) in WebAssembly SIMD: a bin's two cells (g, h)
@@ -80,6 +81,21 @@ function segmentKernel(name: string, features: number): WasmFunction {
     ],
   };
 }
+
+// total(gh, end, out): the sum of the (g, h) pairs from gh to end, stored at out.
+const TOTAL: WasmFunction = {
+  name: 'total',
+  params: [I32, I32, I32],
+  results: [],
+  locals: [V128],
+  body: [
+    ...[op.f64Const(0), op.f64x2Splat, op.set(3)],
+    ...[op.block, op.get(0), op.get(1), op.i32GeU, op.brIf(0), op.loop],
+    ...[op.get(3), op.get(0), op.v128Load(), op.f64x2Add, op.set(3)],
+    ...[op.get(0), op.i32(16), op.i32Add, op.tee(0), op.get(1), op.i32LtU, op.brIf(0), op.end, op.end],
+    ...[op.get(2), op.get(3), op.v128Store()],
+  ],
+};
 
 // subtract(big, parent, small, bigEnd): big = parent − small, 16 bytes at a time, up to bigEnd; add
 // likewise (sum = a + b).
@@ -183,9 +199,13 @@ export interface HistogramKernels extends SearchKernel {
   partition(rows: number, spare: number, k: number, end: number, column: number, table: number): number;
   rootRows(gq: number, hq: number, active: number, gh: number, rows: number, n: number): number;
   leaves(bins: number, n: number, feature: number, splitBin: number, defaultLeft: number, binCounts: number, steps: number, active: number, out: number): void;
+  rootSparse(entries: number, end: number, o: number, gh: number, delta: number): void;
+  countBins(column: number, n: number, counts: number): void;
+  listOthers(column: number, n: number, dominant: number, out: number): number;
+  total(gh: number, end: number, out: number): void;
 }
 
-const KERNELS = [rootKernel('root4', 4), rootKernel('root1', 1), segmentKernel('segment4', 4), segmentKernel('segment1', 1), pairwise('subtract', op.f64x2Sub), pairwise('add', op.f64x2Add), ZERO, PARTITION, SEARCH_SLOT, ROOT_ROWS, LEAVES];
+const KERNELS = [rootKernel('root4', 4), rootKernel('root1', 1), segmentKernel('segment4', 4), segmentKernel('segment1', 1), pairwise('subtract', op.f64x2Sub), pairwise('add', op.f64x2Add), ZERO, PARTITION, SEARCH_SLOT, ROOT_ROWS, LEAVES, ROOT_SPARSE, TOTAL, COUNT_BINS, LIST_OTHERS];
 const kernelModule = compileOnce(() => wasmModule(KERNELS));
 
 /** The kernels on `memory`, or undefined where they cannot run. */

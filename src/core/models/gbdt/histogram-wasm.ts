@@ -4,6 +4,7 @@ import { fillGoesLeft, type LevelWork } from './level-work.ts';
 import { cellSpans, zeroBuiltSlots, type HistogramLayout } from './histogram.ts';
 import { histogramKernels, type HistogramKernels } from './histogram-kernels.ts';
 import { prepareSearch, searchBytes, wasmSearchSlots } from './split-search-wasm.ts';
+import { dominantOf, type SparseRoot } from './sparse-root.ts';
 
 /*
  * The histogram loops of histogram.ts on the WebAssembly kernels of histogram-kernels.ts: where the
@@ -29,6 +30,12 @@ export interface WasmPlacement {
   quantised: number;
   /** A tree's feature, split bin and default-left arrays (i32 each), for `leaves`. */
   tree: number;
+  /** The root's total (g, h): 16 bytes. */
+  total: number;
+  /** Four tables of 256 bin counts (i32), while the listed features are chosen (sparse-root.ts). */
+  counts: number;
+  /** Where the listed rows of those features go (sparse-root.ts), past `end`: the memory grows for them. */
+  sparse: number;
   treeSize: number;
   /** Bytes of one level's histograms. */
   histBytes: number;
@@ -48,8 +55,11 @@ export function wasmPlacement(matrix: Pick<FeatureMatrix, 'rows' | 'features'>, 
   const quantised = search + searchBytes(matrix.features);
   const tree = quantised + align(9 * n);
   const treeSize = 2 ** (Math.min(maxDepth, 30) + 1) - 1;
-  const hist0 = tree + 3 * align(4 * treeSize);
-  return { bins: 0, gh, rows, spare, table, search, quantised, tree, treeSize, hist0, hist1: hist0 + histBytes, histBytes, end: hist0 + 2 * histBytes };
+  const total = tree + 3 * align(4 * treeSize);
+  const counts = total + 16;
+  const hist0 = counts + 4096;
+  const end = hist0 + 2 * histBytes;
+  return { bins: 0, gh, rows, spare, table, search, quantised, tree, total, counts, treeSize, hist0, hist1: hist0 + histBytes, histBytes, sparse: end, end };
 }
 
 /** The other level's histogram buffer than the one at `histAt`: free while the root is built. */
@@ -57,11 +67,52 @@ function spareFor(at: WasmPlacement, histAt: number): number {
   return histAt === at.hist0 ? at.hist1 : at.hist0;
 }
 
+/** The features read sparsely at the root, where their rows lie in the memory, and where the root's total goes. */
+export interface SparseAt {
+  plan: Pick<SparseRoot, 'dominant' | 'starts'>;
+  entriesAt: number;
+  totalAt: number;
+}
+
 /**
- * The root's histogram (as buildRootHistogram) of the given features into the slot at `histAt`;
- * `spareAt`: a slot's room, used for the second copy (rootKernel) of these features' cells.
+ * The features with a dominant bin (sparse-root.ts), their other rows listed past `at.end` (the
+ * memory grown for them) by the kernels; undefined where none has one or the list would pass `limit`.
  */
-function wasmRoot(k: HistogramKernels, binsAt: number, n: number, offsets: Int32Array, features: Int32Array, ghAt: number, histAt: number, spareAt: number): void {
+export function listSparse(k: HistogramKernels, memory: WebAssembly.Memory, at: WasmPlacement, n: number, features: number, limit: number): SparseAt | undefined {
+  if (n === 0 || n > 2 ** 24) return undefined;
+  const dominant = new Int32Array(features).fill(-1);
+  const starts = new Int32Array(features + 1);
+  const counts = new Int32Array(memory.buffer, at.counts, 1024);
+  for (let f = 0; f < features; f++) {
+    counts.fill(0);
+    k.countBins(at.bins + f * n, n, at.counts);
+    const top = dominantOf(counts, n);
+    if (top) dominant[f] = top.bin;
+    starts[f + 1] = starts[f]! + (top?.others ?? 0);
+  }
+  // One entry of room: listOthers writes one past its list.
+  const end = at.sparse + 4 * (starts[features]! + 1);
+  if (!dominant.some((d) => d >= 0) || end > limit) return undefined;
+  try {
+    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+  } catch {
+    return undefined;
+  }
+  for (let f = 0; f < features; f++) {
+    if (dominant[f]! < 0) continue;
+    const listed = k.listOthers(at.bins + f * n, n, dominant[f]!, at.sparse + 4 * starts[f]!);
+    if (listed !== at.sparse + 4 * starts[f + 1]!) throw new Error(`feature ${f}: ${(listed - at.sparse) / 4 - starts[f]!} rows listed where ${starts[f + 1]! - starts[f]!} were counted`);
+  }
+  return { plan: { dominant, starts }, entriesAt: at.sparse, totalAt: at.total };
+}
+
+/**
+ * The root's histogram (as buildRootHistogram) of the given features into the slot at `histAt`
+ * (zeroed); `spareAt`: a slot's room, used for the second copy (rootKernel) of these features'
+ * cells. Features with a dominant bin (`sparse`) add only their listed rows; that bin then gets
+ * the root's total minus the others.
+ */
+function wasmRoot(k: HistogramKernels, binsAt: number, n: number, offsets: Int32Array, features: Int32Array, ghAt: number, histAt: number, spareAt: number, sparse: SparseAt | undefined, memory: WebAssembly.Memory): void {
   const column = (f: number): number => binsAt + f * n;
   const o = (f: number): number => histAt + offsets[f]! * 16;
   const delta = spareAt - histAt;
@@ -71,9 +122,31 @@ function wasmRoot(k: HistogramKernels, binsAt: number, n: number, offsets: Int32
     else k.root1(column(fs[0]!), o(fs[0]!), ghAt, ghAt + 16 * n, delta);
     for (const f of fs) k.add(o(f), o(f), o(f) + delta, o(f + 1));
   };
+  const dense = sparse ? features.filter((f) => sparse.plan.dominant[f]! < 0) : features;
   let j = 0;
-  for (; j + 4 <= features.length; j += 4) group([features[j]!, features[j + 1]!, features[j + 2]!, features[j + 3]!]);
-  for (; j < features.length; j++) group([features[j]!]);
+  for (; j + 4 <= dense.length; j += 4) group([dense[j]!, dense[j + 1]!, dense[j + 2]!, dense[j + 3]!]);
+  for (; j < dense.length; j++) group([dense[j]!]);
+  if (!sparse || dense.length === features.length) return;
+
+  const { plan, entriesAt, totalAt } = sparse;
+  k.total(ghAt, ghAt + 16 * n, totalAt);
+  const [g, h] = new Float64Array(memory.buffer, totalAt, 2);
+  for (const f of features) {
+    const d = plan.dominant[f]!;
+    if (d < 0) continue;
+    k.zero(o(f) + delta, o(f + 1) + delta);
+    k.rootSparse(entriesAt + 4 * plan.starts[f]!, entriesAt + 4 * plan.starts[f + 1]!, o(f), ghAt, delta);
+    k.add(o(f), o(f), o(f) + delta, o(f + 1));
+    const cells = new Float64Array(memory.buffer, o(f), 2 * (offsets[f + 1]! - offsets[f]!));
+    let otherG = 0;
+    let otherH = 0;
+    for (let b = 0; b < cells.length; b += 2) {
+      otherG += cells[b]!;
+      otherH += cells[b + 1]!;
+    }
+    cells[2 * d] = g! - otherG;
+    cells[2 * d + 1] = h! - otherH;
+  }
 }
 
 /**
@@ -145,7 +218,8 @@ export interface WasmHistograms {
  */
 export function wasmHistograms(matrix: FeatureMatrix, layout: HistogramLayout, maxDepth: number, options: { limit?: number } = {}): WasmHistograms | undefined {
   const at = wasmPlacement(matrix, layout, maxDepth);
-  if (at.end > (options.limit ?? WASM_HISTOGRAM_BYTES_LIMIT)) return undefined;
+  const limit = options.limit ?? WASM_HISTOGRAM_BYTES_LIMIT;
+  if (at.end > limit) return undefined;
   let memory: WebAssembly.Memory;
   try {
     const pages = Math.ceil(at.end / 65536) || 1;
@@ -156,9 +230,9 @@ export function wasmHistograms(matrix: FeatureMatrix, layout: HistogramLayout, m
   const kernels = histogramKernels(memory);
   if (!kernels) return undefined;
   const n = matrix.rows;
+  new Uint8Array(memory.buffer, at.bins, n * matrix.features).set(matrix.bins);
+  const sparse = listSparse(kernels, memory, at, n, matrix.features, limit);
   const buffer = memory.buffer;
-  const bins = new Uint8Array(buffer, at.bins, n * matrix.features);
-  bins.set(matrix.bins);
   const outOfRoom = (): never => {
     throw new Error('the WebAssembly histograms were sized for this tree depth; a larger buffer was asked for');
   };
@@ -178,7 +252,7 @@ export function wasmHistograms(matrix: FeatureMatrix, layout: HistogramLayout, m
   prepareSearch(memory, at.search, layout, matrix.binCounts);
   const work: LevelWork = {
     buildRoot(features, gh, hist, search, best) {
-      wasmRoot(kernels, at.bins, n, layout.offsets, features, inMemory(gh), inMemory(hist), spareFor(at, inMemory(hist)));
+      wasmRoot(kernels, at.bins, n, layout.offsets, features, inMemory(gh), inMemory(hist), spareFor(at, inMemory(hist)), sparse, memory);
       if (search) wasmSearchSlots(kernels, memory, at.search, hist, inMemory(hist), 1, layout, features, search, best);
     },
     buildLevel(features, rows, gh, segments, count, hist, parent, search, best) {
