@@ -18,9 +18,11 @@ export function roundHelper(reply: (message: RoundHelperReply, transfer: ArrayBu
         nodeOfRow = new Int32Array(rows);
       } else if (message.type === 'tree') {
         if (!grower) throw new Error('a tree asked for before its matrix');
+        const start = performance.now();
         const tree = await grower.grow(message.q, message.active, message.features, nodeOfRow);
         const leaves = nodeOfRow.slice();
-        reply({ type: 'tree', tree, nodeOfRow: leaves }, [leaves.buffer, ...[tree.feature, tree.splitBin, tree.defaultLeft, tree.value, tree.gain, tree.cover].map((a) => a.buffer as ArrayBuffer)]);
+        const done = performance.now();
+        reply({ type: 'tree', tree, nodeOfRow: leaves, doneAt: performance.timeOrigin + done, busy: done - start }, [leaves.buffer, ...[tree.feature, tree.splitBin, tree.defaultLeft, tree.value, tree.gain, tree.cover].map((a) => a.buffer as ArrayBuffer)]);
       } else {
         grower?.dispose();
         grower = undefined;

@@ -7,4 +7,5 @@ export type RoundHelperMessage =
   | { type: 'tree'; q: Quantised; active: Uint8Array; features: Int32Array }
   | { type: 'drop' };
 
-export type RoundHelperReply = { type: 'ready' } | { type: 'tree'; tree: Tree; nodeOfRow: Int32Array } | { type: 'error'; message: string };
+/** A tree's reply says when the helper finished it (performance.timeOrigin + now(), ms) and how long it took (ms). */
+export type RoundHelperReply = { type: 'ready' } | { type: 'tree'; tree: Tree; nodeOfRow: Int32Array; doneAt: number; busy: number } | { type: 'error'; message: string };

@@ -73,6 +73,14 @@ class RoundGrower implements TreeGrower {
   private pending: Request[] = [];
   /** The round announced by beginRound, and how many of its trees have been asked for. */
   private round: { trees: number; asked: number } | undefined;
+  /** Trees of an announced round the caller grows itself (see balance). */
+  private own: number | undefined;
+  /**
+   * The last announced round's timings (performance.timeOrigin + now(), ms): when the caller's
+   * part was done (its own trees, or the last tree sent), when the helpers' last tree was, and
+   * the helpers' time for their trees.
+   */
+  private timing = { localDone: 0, helperDone: 0, helperBusy: 0, helperTrees: 0 };
 
   constructor(
     private readonly local: TreeGrower,
@@ -89,7 +97,27 @@ class RoundGrower implements TreeGrower {
   }
 
   beginRound(trees: number): void {
+    this.balance(trees);
     this.round = { trees, asked: 0 };
+  }
+
+  /**
+   * Moves a tree between the caller and the helpers when the last round's finishing times say one
+   * side waited on the other for most of a tree: the caller also runs the round's row loops
+   * (gradients, probabilities, loss), which cost as much as several trees on a large set
+   * (KDD99: about three of its five trees' time) and little on a small one. Who grows a tree
+   * changes no tree.
+   */
+  private balance(trees: number): void {
+    const t = this.timing;
+    this.own ??= this.ownShare(trees);
+    if (trees > 1 && t.helperTrees > 0) {
+      const tree = t.helperBusy / t.helperTrees;
+      const gap = t.localDone - t.helperDone;
+      if (gap > 0.6 * tree && this.own > 0) this.own--;
+      else if (-gap > 0.6 * tree && this.own < trees - 1) this.own++;
+    }
+    this.timing = { localDone: 0, helperDone: 0, helperBusy: 0, helperTrees: 0 };
   }
 
   grow(q: Quantised, active: Uint8Array, features: Int32Array, nodeOfRow: Int32Array): Promise<Tree> {
@@ -99,13 +127,21 @@ class RoundGrower implements TreeGrower {
       // first ones), while the caller computes the gradients of the next; the caller grows the
       // last ones itself, there and then.
       const j = round.asked++;
-      const sent = round.trees - this.ownShare(round.trees);
+      const sent = round.trees === 1 ? 0 : round.trees - (this.own ?? this.ownShare(round.trees));
       if (j < sent) {
         this.shareMatrix();
-        return this.helpers[j % this.helpers.length]!.grow(q, active, features, nodeOfRow);
+        const grown = this.helpers[j % this.helpers.length]!.grow(q, active, features, nodeOfRow).then(({ tree, doneAt, busy }) => {
+          const t = this.timing;
+          [t.helperDone, t.helperBusy, t.helperTrees] = [Math.max(t.helperDone, doneAt), t.helperBusy + busy, t.helperTrees + 1];
+          return tree;
+        });
+        this.timing.localDone = performance.timeOrigin + performance.now();
+        return grown;
       }
       try {
-        return Promise.resolve(this.local.grow(q, active, features, nodeOfRow));
+        const tree = this.local.grow(q, active, features, nodeOfRow);
+        this.timing.localDone = performance.timeOrigin + performance.now();
+        return Promise.resolve(tree);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -143,7 +179,9 @@ class RoundGrower implements TreeGrower {
     this.pending = [];
     const sent = requests.length - this.ownShare(requests.length);
     if (sent > 0) this.shareMatrix();
-    requests.slice(0, sent).forEach((r, j) => this.helpers[j % this.helpers.length]!.grow(...r.args).then(r.resolve, r.reject));
+    requests.slice(0, sent).forEach((r, j) =>
+      this.helpers[j % this.helpers.length]!.grow(...r.args).then(({ tree }) => r.resolve(tree), r.reject),
+    );
     for (const r of requests.slice(sent)) {
       try {
         r.resolve(this.local.grow(...r.args));
@@ -154,9 +192,11 @@ class RoundGrower implements TreeGrower {
   }
 }
 
+type GrownTree = Extract<RoundHelperReply, { type: 'tree' }>;
+
 /** One helper thread: its trees are answered in the order asked. */
 class Helper {
-  private readonly waiting: { resolve: (reply: { tree: Tree; nodeOfRow: Int32Array }) => void; reject: (error: Error) => void }[] = [];
+  private readonly waiting: { resolve: (reply: GrownTree) => void; reject: (error: Error) => void }[] = [];
   private failure: Error | undefined;
 
   private constructor(private readonly thread: RoundHelperThread) {
@@ -180,16 +220,17 @@ class Helper {
     this.thread.postMessage(message);
   }
 
-  async grow(q: Quantised, active: Uint8Array, features: Int32Array, nodeOfRow: Int32Array): Promise<Tree> {
+  /** A tree grown there, and when it was done and how long it took (see RoundHelperReply). */
+  async grow(q: Quantised, active: Uint8Array, features: Int32Array, nodeOfRow: Int32Array): Promise<{ tree: Tree; doneAt: number; busy: number }> {
     if (this.failure) throw this.failure;
     this.thread.hold?.(true);
-    const reply = new Promise<{ tree: Tree; nodeOfRow: Int32Array }>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    const reply = new Promise<GrownTree>((resolve, reject) => this.waiting.push({ resolve, reject }));
     // Copies of just these rows: the arrays may be views of a larger memory (the boosting row
     // loops' WebAssembly memory), which a message would copy whole.
     this.send({ type: 'tree', q: { ...q, g: q.g.slice(), h: q.h.slice() }, active: active.slice(), features });
-    const { tree, nodeOfRow: leaves } = await reply;
+    const { tree, nodeOfRow: leaves, doneAt, busy } = await reply;
     nodeOfRow.set(leaves);
-    return tree;
+    return { tree, doneAt, busy };
   }
 
   async terminate(): Promise<void> {

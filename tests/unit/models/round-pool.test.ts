@@ -2,6 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cpuGrower } from '../../../src/core/models/gbdt/grower.ts';
 import { trainGbdt } from '../../../src/core/models/gbdt/train-gbdt.ts';
 import { parallelRoundGrower } from '../../../src/workers/round-pool.node.ts';
+import { roundHelper } from '../../../src/workers/round-helper.ts';
+import type { RoundHelperReply } from '../../../src/workers/round-pool-protocol.ts';
 import { roundGrowerFactory } from '../../../src/workers/round-pool.ts';
 import { binned, syntheticTable } from './synthetic.ts';
 
@@ -44,5 +46,52 @@ describe('round pool whose helpers cannot start', () => {
     const model = await trainGbdt({ ...options, grower: failing });
     expect(model.device).toBe('cpu');
     expect(model.trees).toEqual((await trainGbdt({ ...options, grower: cpuGrower })).trees);
+  });
+});
+
+describe('round pool balance between the caller and its helper', () => {
+  /** A helper thread in this thread (roundHelper), whose replies say it finished `lead` ms before it did. */
+  function inProcessHelper(lead: number, sent: number[]) {
+    return roundGrowerFactory(2, () => {
+      const listeners: ((reply: RoundHelperReply) => void)[] = [];
+      const handle = roundHelper((reply) => {
+        const shifted = reply.type === 'tree' ? { ...reply, doneAt: reply.doneAt - lead } : reply;
+        setTimeout(() => listeners.forEach((l) => l(shifted)));
+      });
+      queueMicrotask(() => listeners.forEach((l) => l({ type: 'ready' })));
+      // One message at a time, as a thread takes them.
+      let queue = Promise.resolve();
+      return {
+        postMessage: (message) => {
+          if (message.type === 'tree') sent.push(1);
+          const copy = structuredClone(message);
+          queue = queue.then(() => handle(copy));
+        },
+        onMessage: (listener) => listeners.push(listener),
+        onError: () => undefined,
+        terminate: async () => undefined,
+      };
+    });
+  }
+
+  it('moves trees to a helper that finishes first and back from one that finishes last, the same model', async () => {
+    const { table, y } = syntheticTable(3000, 9, 5);
+    const { matrix, binning } = binned(table);
+    const options = { train: { matrix, y }, classes: ['a', 'b', 'c', 'd', 'e'], binning, params: { rounds: 12, maxDepth: 4 } };
+    const reference = await trainGbdt({ ...options, grower: cpuGrower });
+    const counts: number[] = [];
+    for (const lead of [1e6, -1e6]) {
+      const sent: number[] = [];
+      const pool = inProcessHelper(lead, sent);
+      await pool.start();
+      const model = await trainGbdt({ ...options, grower: pool });
+      await pool.close();
+      expect(model.trees).toEqual(reference.trees);
+      counts.push(sent.length);
+    }
+    // Even shares would send 3 of each round's 5 trees: 36. A helper always done first ends up
+    // with all 5 (after two rounds of moving one tree), one always done last with 1.
+    expect(counts[0]).toBe(3 + 4 + 5 * 10);
+    expect(counts[1]).toBe(3 + 2 + 1 * 10);
   });
 });
