@@ -74,4 +74,27 @@ describe('boosting row loops (WebAssembly vs JS)', () => {
     expect(losses[0]).toBe(losses[1]);
     expect(losses[0]).toBeGreaterThan(0);
   });
+
+  it('a softmax loss within 1e-12 of −log p_y by Math.exp and Math.log, up to 9 classes (S up to 9)', () => {
+    for (const classes of [3, 5, 9]) {
+      const n = 501;
+      const random = createRandom(classes);
+      const y = Int32Array.from({ length: n }, () => Math.floor(random.next() * classes));
+      // Near-equal margins in some rows: S near its largest, K.
+      const margins = Float64Array.from({ length: n * classes }, (_, x) => (Math.floor(x / classes) % 4 === 0 ? 1e-3 * random.next() : (random.next() - 0.5) * 8));
+      let expected = 0;
+      for (let i = 0; i < n; i++) {
+        const row = margins.subarray(i * classes, (i + 1) * classes);
+        const max = Math.max(...row);
+        const s = row.reduce((a, m) => a + Math.exp(m - max), 0);
+        expected += Math.log(s) + max - row[y[i]!]!;
+      }
+      expected /= n;
+      for (const allowWasm of [true, false]) {
+        const rows = boostRows({ y, weights: undefined, classes, base: new Float64Array(classes), sets: 0, treeSize: 7, allowWasm });
+        rows.margins.set(margins);
+        expect(Math.abs(rows.evaluate() - expected)).toBeLessThan(1e-12 * expected);
+      }
+    }
+  });
 });

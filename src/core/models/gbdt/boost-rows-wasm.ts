@@ -117,7 +117,9 @@ const ROW_MAX_SHIFT: WasmFunction = (() => {
 })();
 
 // softmaxRows(m, e, proba, sums, maxima, n, K): per row, S = Σ e_k in order (e_k = exp(m_k − max)),
-// proba_k = e_k / S; S and the row's largest margin (pmax, as rowMaxShift) kept for the loss.
+// proba_k = e_k / S; for the loss (objective.ts's softmaxRows), S = f · 2^j with f in [1, 2) by
+// exact halvings, sums = f − 1 and maxima = max + j·ln2, max the row's largest margin (pmax, as
+// rowMaxShift).
 const SOFTMAX_ROWS: WasmFunction = (() => {
   const [m, e, proba, sums, maxima, n, K, i, k, s, top] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   return {
@@ -132,9 +134,32 @@ const SOFTMAX_ROWS: WasmFunction = (() => {
         ...pmax([op.get(top)], [...at(m, cell(i, K, k), 3), op.f64Load()]), op.set(top),
       ]),
       ...forRows(k, K, [...at(proba, cell(i, K, k), 3), ...at(e, cell(i, K, k), 3), op.f64Load(), op.get(s), op.f64Div, op.f64Store()]),
-      ...at(sums, row(i), 3), op.get(s), op.f64Store(),
-      ...at(maxima, row(i), 3), op.get(top), op.f64Store(),
+      op.i32(0), op.set(k),
+      op.block, op.loop, op.get(s), op.f64Const(2), op.f64Ge, op.i32Eqz, op.brIf(1),
+      op.get(s), op.f64Const(0.5), op.f64Mul, op.set(s), op.get(k), op.i32(1), op.i32Add, op.set(k), op.br(0), op.end, op.end,
+      ...at(sums, row(i), 3), op.get(s), op.f64Const(1), op.f64Sub, op.f64Store(),
+      ...at(maxima, row(i), 3), op.get(top), op.get(k), op.f64ConvertI32S, op.f64Const(Math.LN2), op.f64Mul, op.f64Add, op.f64Store(),
     ]),
+  };
+})();
+
+// softmaxLoss(logF, shifts, m, y, w, n, K) → Σ w·clamp(log1p(f − 1) + shift − m_y) in row order, i.e.
+// Σ w·clamp(log S + max − m_y) (softmaxRows, then log1p over its f − 1); the clamp as binaryLoss's.
+const SOFTMAX_LOSS: WasmFunction = (() => {
+  const [logS, maxima, m, y, w, n, K, i, x, sum] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  return {
+    name: 'softmaxLoss',
+    params: [I32, I32, I32, I32, I32, I32, I32],
+    results: [F64],
+    locals: [I32, F64, F64],
+    body: [
+      ...forRows(i, n, [
+        ...at(logS, row(i), 3), op.f64Load(), ...at(maxima, row(i), 3), op.f64Load(), op.f64Add,
+        ...at(m, [op.get(i), op.get(K), op.i32Mul, ...at(y, row(i), 2), op.i32Load(), op.i32Add], 3), op.f64Load(), op.f64Sub, op.set(x),
+        op.get(sum), ...at(w, row(i), 3), op.f64Load(), ...pmin(pmax([op.get(x)], [op.f64Const(LOSS_MIN)]), [op.f64Const(LOSS_MAX)]), op.f64Mul, op.f64Add, op.set(sum),
+      ]),
+      op.get(sum),
+    ],
   };
 })();
 
@@ -267,12 +292,13 @@ export interface RowKernels {
   binaryLoss(m: number, l: number, y: number, w: number, n: number): number;
   rowMaxShift(m: number, e: number, n: number, K: number): void;
   softmaxRows(m: number, e: number, proba: number, sums: number, maxima: number, n: number, K: number): void;
+  softmaxLoss(logS: number, maxima: number, m: number, y: number, w: number, n: number, K: number): number;
   gradients(proba: number, y: number, w: number, n: number, K: number, cls: number, factor: number, g: number, h: number, out: number): void;
   quantise(g: number, h: number, n: number, gScale: number, hScale: number, drawn: number, gq: number, hq: number, active: number): void;
   addLeaves(m: number, outputs: number, k: number, value: number, nodeOfRow: number, n: number): void;
 }
 
-const rowModule = compileOnce(() => wasmModule([EXP_WASM, LOG1P_WASM, NEG_ABS, SIGMOIDS, BINARY_LOSS, ROW_MAX_SHIFT, SOFTMAX_ROWS, GRADIENTS, QUANTISE, ADD_LEAVES]));
+const rowModule = compileOnce(() => wasmModule([EXP_WASM, LOG1P_WASM, NEG_ABS, SIGMOIDS, BINARY_LOSS, ROW_MAX_SHIFT, SOFTMAX_ROWS, GRADIENTS, QUANTISE, ADD_LEAVES, SOFTMAX_LOSS]));
 
 /** The kernels over `memory`, or null where the host has no WebAssembly SIMD. */
 export function rowKernels(memory: WebAssembly.Memory): RowKernels | null {

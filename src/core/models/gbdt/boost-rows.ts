@@ -1,5 +1,5 @@
 import { rowKernels, type RowKernels } from './boost-rows-wasm.ts';
-import { gradients, LOSS_MAX, LOSS_MIN, outputsFor, probabilitiesAndLoss } from './objective.ts';
+import { gradients, outputsFor, probabilitiesAndLoss } from './objective.ts';
 import { scratchMath } from './objective-math.ts';
 import { quantise, unitFor, type Quantised } from './quantise.ts';
 
@@ -99,7 +99,7 @@ function wasmRows({ y, weights, classes: K, sets, treeSize }: BoostRowsOptions):
     margins: place(8 * n * outputs),
     proba: place(8 * n * K),
     e: place(8 * even),
-    sums: place(K > 2 ? 8 * n : 0),
+    sums: place(K > 2 ? 8 * (n + (n % 2)) : 0),
     maxima: place(K > 2 ? 8 * n : 0),
     y: place(4 * n),
     w: place(8 * n),
@@ -153,7 +153,8 @@ function wasmRows({ y, weights, classes: K, sets, treeSize }: BoostRowsOptions):
       k.rowMaxShift(at.margins, at.e, n, K);
       k.exp(at.e, n * K);
       k.softmaxRows(at.margins, at.e, at.proba, at.sums, at.maxima, n, K);
-      return mean(softmaxLoss(margins, f64(at.sums, n), f64(at.maxima, n), y, w, K));
+      k.log1p(at.sums, n);
+      return mean(k.softmaxLoss(at.sums, at.maxima, at.margins, at.y, at.w, n, K));
     },
     gradients: (c, j) => {
       const s = at.sets[j]!;
@@ -178,14 +179,4 @@ function wasmRows({ y, weights, classes: K, sets, treeSize }: BoostRowsOptions):
 
 function fillDrawn(out: Uint8Array, drawn: () => boolean): void {
   for (let i = 0; i < out.length; i++) out[i] = drawn() ? 1 : 0;
-}
-
-/** Σ w · clamp(log S + max − m_y), as objective.ts's softmax loss (Math.log: its bits are the engine's). */
-function softmaxLoss(margins: Float64Array, sums: Float64Array, maxima: Float64Array, y: Int32Array, w: Float64Array, K: number): number {
-  let sum = 0;
-  for (let i = 0; i < y.length; i++) {
-    const loss = Math.log(sums[i]!) + maxima[i]! - margins[i * K + y[i]!]!;
-    sum += w[i]! * Math.min(LOSS_MAX, Math.max(LOSS_MIN, loss));
-  }
-  return sum;
 }

@@ -92,6 +92,7 @@ export function logLoss(proba: Float64Array, y: Int32Array, weights: Float64Arra
 }
 
 /** The log loss of one row is clipped as `logLoss` clips probabilities to [1e−15, 1 − 1e−15]. */
+const LN2 = Math.LN2;
 export const LOSS_MAX = -Math.log(CLIP);
 export const LOSS_MIN = -Math.log1p(-CLIP);
 
@@ -100,7 +101,7 @@ export const LOSS_MIN = -Math.log1p(-CLIP);
  * (math.values: room for n × classes values). Binary, stably for any margin m: a = exp(−|m|) ≤ 1,
  * p = 1 / (1 + a) (m ≥ 0) or a / (1 + a), and a row's loss is softplus(∓m) = max(∓m, 0) + log1p(a)
  * (the kernel's log1p is for values in [0, 1]). Softmax: e_k = exp(m_k − max), p_k = e_k / S,
- * loss = log S + max − m_y.
+ * loss = log S + max − m_y, log S as log1p(f − 1) + j·ln2 for S = f · 2^j, f in [1, 2).
  */
 export function probabilitiesAndLoss(
   margins: Float64Array,
@@ -124,7 +125,10 @@ export function probabilitiesAndLoss(
   }
   shiftedByRowMax(margins, n, classes, e);
   math.exp(0, n * classes);
-  return softmaxAndLoss(margins, n, classes, e, y, weights, proba);
+  const shifts = new Float64Array(n);
+  softmaxRows(margins, n, classes, e, proba, shifts);
+  math.log1p(0, n);
+  return softmaxLoss(margins, n, classes, e, shifts, y, weights);
 }
 
 function negatedAbs(margins: Float64Array, n: number, e: Float64Array): void {
@@ -164,10 +168,12 @@ function shiftedByRowMax(margins: Float64Array, n: number, classes: number, e: F
   }
 }
 
-/** Softmax from e_k = exp(m_k − max) into `proba`, and the weighted mean of log S + max − m_y. */
-function softmaxAndLoss(margins: Float64Array, n: number, classes: number, e: Float64Array, y: Int32Array, weights: Float64Array | undefined, proba: Float64Array): number {
-  let sum = 0;
-  let total = 0;
+/**
+ * Softmax from e_k = exp(m_k − max) into `proba`; then, for the loss, S = f · 2^j with f in [1, 2)
+ * (S ≥ 1, a term being e^0; halved exactly), e[i] = f − 1 (row i's values end at e[i·K + K − 1] ≥
+ * e[i], so e[i] is free) and shifts[i] = max + j·ln2: log S + max = log1p(f − 1) + shifts[i].
+ */
+function softmaxRows(margins: Float64Array, n: number, classes: number, e: Float64Array, proba: Float64Array, shifts: Float64Array): void {
   for (let i = 0; i < n; i++) {
     const row = i * classes;
     let s = 0;
@@ -177,8 +183,20 @@ function softmaxAndLoss(margins: Float64Array, n: number, classes: number, e: Fl
       max = Math.max(max, margins[row + k]!);
     }
     for (let k = 0; k < classes; k++) proba[row + k] = e[row + k]! / s;
+    let j = 0;
+    for (; s >= 2; j++) s *= 0.5;
+    e[i] = s - 1;
+    shifts[i] = max + j * LN2;
+  }
+}
+
+/** The weighted mean of log S + max − m_y, as log1p(f − 1) (in `logF`) + shifts[i] − m_y. */
+function softmaxLoss(margins: Float64Array, n: number, classes: number, logF: Float64Array, shifts: Float64Array, y: Int32Array, weights: Float64Array | undefined): number {
+  let sum = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
     const w = weights ? weights[i]! : 1;
-    const loss = Math.log(s) + max - margins[row + y[i]!]!;
+    const loss = logF[i]! + shifts[i]! - margins[i * classes + y[i]!]!;
     sum += w * Math.min(LOSS_MAX, Math.max(LOSS_MIN, loss));
     total += w;
   }
