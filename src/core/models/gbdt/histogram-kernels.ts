@@ -1,7 +1,7 @@
 import { compileOnce, I32, op, V128, wasmModule, type WasmFunction } from '../wasm-module.ts';
 import { rowWalkKernel } from './tree-margins-wasm.ts';
 import { SEARCH_SLOT, type SearchKernel } from './split-search-wasm.ts';
-import { COUNT_BINS, LIST_OTHERS, ROOT_SPARSE } from './sparse-root.ts';
+import { COUNT_BINS, FIX_DOMINANT, LIST_OTHERS, ROOT_SPARSE } from './sparse-root.ts';
 
 /*
  * The kernels of the histogram loops (histogram.ts) in WebAssembly SIMD: a bin's two cells (g, h)
@@ -202,10 +202,11 @@ export interface HistogramKernels extends SearchKernel {
   rootSparse(entries: number, end: number, o: number, gh: number, delta: number): void;
   countBins(column: number, n: number, counts: number): void;
   listOthers(column: number, n: number, dominant: number, out: number): number;
+  fixDominant(o: number, bins: number, dominant: number, total: number): void;
   total(gh: number, end: number, out: number): void;
 }
 
-const KERNELS = [rootKernel('root4', 4), rootKernel('root1', 1), segmentKernel('segment4', 4), segmentKernel('segment1', 1), pairwise('subtract', op.f64x2Sub), pairwise('add', op.f64x2Add), ZERO, PARTITION, SEARCH_SLOT, ROOT_ROWS, LEAVES, ROOT_SPARSE, TOTAL, COUNT_BINS, LIST_OTHERS];
+const KERNELS = [rootKernel('root4', 4), rootKernel('root1', 1), segmentKernel('segment4', 4), segmentKernel('segment1', 1), pairwise('subtract', op.f64x2Sub), pairwise('add', op.f64x2Add), ZERO, PARTITION, SEARCH_SLOT, ROOT_ROWS, LEAVES, ROOT_SPARSE, TOTAL, COUNT_BINS, LIST_OTHERS, FIX_DOMINANT];
 const kernelModule = compileOnce(() => wasmModule(KERNELS));
 
 /** The kernels on `memory`, or undefined where they cannot run. */

@@ -112,7 +112,7 @@ export function listSparse(k: HistogramKernels, memory: WebAssembly.Memory, at: 
  * cells. Features with a dominant bin (`sparse`) add only their listed rows; that bin then gets
  * the root's total minus the others.
  */
-function wasmRoot(k: HistogramKernels, binsAt: number, n: number, offsets: Int32Array, features: Int32Array, ghAt: number, histAt: number, spareAt: number, sparse: SparseAt | undefined, memory: WebAssembly.Memory): void {
+function wasmRoot(k: HistogramKernels, binsAt: number, n: number, offsets: Int32Array, features: Int32Array, ghAt: number, histAt: number, spareAt: number, sparse: SparseAt | undefined): void {
   const column = (f: number): number => binsAt + f * n;
   const o = (f: number): number => histAt + offsets[f]! * 16;
   const delta = spareAt - histAt;
@@ -130,22 +130,13 @@ function wasmRoot(k: HistogramKernels, binsAt: number, n: number, offsets: Int32
 
   const { plan, entriesAt, totalAt } = sparse;
   k.total(ghAt, ghAt + 16 * n, totalAt);
-  const [g, h] = new Float64Array(memory.buffer, totalAt, 2);
   for (const f of features) {
     const d = plan.dominant[f]!;
     if (d < 0) continue;
     k.zero(o(f) + delta, o(f + 1) + delta);
     k.rootSparse(entriesAt + 4 * plan.starts[f]!, entriesAt + 4 * plan.starts[f + 1]!, o(f), ghAt, delta);
     k.add(o(f), o(f), o(f) + delta, o(f + 1));
-    const cells = new Float64Array(memory.buffer, o(f), 2 * (offsets[f + 1]! - offsets[f]!));
-    let otherG = 0;
-    let otherH = 0;
-    for (let b = 0; b < cells.length; b += 2) {
-      otherG += cells[b]!;
-      otherH += cells[b + 1]!;
-    }
-    cells[2 * d] = g! - otherG;
-    cells[2 * d + 1] = h! - otherH;
+    k.fixDominant(o(f), offsets[f + 1]! - offsets[f]!, d, totalAt);
   }
 }
 
@@ -252,7 +243,7 @@ export function wasmHistograms(matrix: FeatureMatrix, layout: HistogramLayout, m
   prepareSearch(memory, at.search, layout, matrix.binCounts);
   const work: LevelWork = {
     buildRoot(features, gh, hist, search, best) {
-      wasmRoot(kernels, at.bins, n, layout.offsets, features, inMemory(gh), inMemory(hist), spareFor(at, inMemory(hist)), sparse, memory);
+      wasmRoot(kernels, at.bins, n, layout.offsets, features, inMemory(gh), inMemory(hist), spareFor(at, inMemory(hist)), sparse);
       if (search) wasmSearchSlots(kernels, memory, at.search, hist, inMemory(hist), 1, layout, features, search, best);
     },
     buildLevel(features, rows, gh, segments, count, hist, parent, search, best) {

@@ -1,6 +1,6 @@
 import type { FeatureMatrix } from '../binning/types.ts';
 import { emit, forLoop } from '../wasm-control.ts';
-import { I32, op, type WasmFunction } from '../wasm-module.ts';
+import { I32, op, V128, type WasmFunction } from '../wasm-module.ts';
 
 /*
  * Security logs are full of columns where one value dominates: flags, error counts, rates that are
@@ -145,5 +145,22 @@ export const LIST_OTHERS: WasmFunction = (() => {
       ),
       op.get(out),
     ],
+  };
+})();
+
+// fixDominant(o, bins, d, total): a feature's cells at o (bins of them), its dominant one (d) still 0:
+// that cell = the node's total (at `total`) − the sum of the cells.
+export const FIX_DOMINANT: WasmFunction = (() => {
+  const [o, bins, d, total, b, sum] = [0, 1, 2, 3, 4, 5];
+  return {
+    name: 'fixDominant',
+    params: [I32, I32, I32, I32],
+    results: [],
+    locals: [I32, V128],
+    body: [emit([
+      [op.f64Const(0), op.f64x2Splat, op.set(sum)],
+      ...forLoop('bins', b, [op.i32(0)], [op.get(bins)], [[op.get(sum), op.get(o), op.get(b), op.i32(4), op.i32Shl, op.i32Add, op.v128Load(), op.f64x2Add, op.set(sum)]]),
+      [op.get(o), op.get(d), op.i32(4), op.i32Shl, op.i32Add, op.get(total), op.v128Load(), op.get(sum), op.f64x2Sub, op.v128Store()],
+    ])],
   };
 })();
