@@ -4,6 +4,7 @@ import { tableFromIPC, type Table } from 'apache-arrow';
 import { classificationMetrics } from '../core/metrics/classification-metrics.ts';
 import { encodeLabels } from '../core/models/labels.ts';
 import { predictModelWith, trainModel } from '../core/models/train-model.ts';
+import { precompile } from '../core/models/wasm-module.ts';
 import { GpuUnavailableError } from '../gpu/device.ts';
 import { gpuEngines, type GpuEngines } from '../gpu/engine.ts';
 import { UsageError, type ParsedArgs } from './args.ts';
@@ -63,7 +64,10 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const forestPool = model === 'rf' && device === 'cpu' ? parallelForestGrower() : undefined;
   const roundPool = model === 'gbdt' && device === 'cpu' ? parallelRoundGrower() : undefined;
   const starting = Promise.all([forestPool?.start(), roundPool?.start()]);
-  const [train, test] = await loadBoth(trainPath, testPath);
+  const loading = loadBoth(trainPath, testPath);
+  // This thread waits for the data worker meanwhile: the model's kernels compile now, not in the fit.
+  precompile(...(model === 'logistic' ? (['logistic'] as const) : (['binning', model === 'rf' ? 'forest' : 'boosting'] as const)));
+  const [train, test] = await loading;
   await starting;
   for (const [table, file] of [[train, trainPath], [test, testPath]] as const) {
     if (!table.getChild(label)) throw new UsageError(`${basename(file)}: no label column "${label}"`);

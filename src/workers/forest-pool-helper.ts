@@ -1,5 +1,6 @@
 import { cpuForestGrower, type ForestGrower } from '../core/models/forest/forest-grower.ts';
 import type { ForestTree } from '../core/models/forest/types.ts';
+import { precompile } from '../core/models/wasm-module.ts';
 import { CLAIM, claimMark, parseForestMessage, treeBuffers, type ForestHelperReply } from './forest-pool-protocol.ts';
 
 export type HelperReply = (message: ForestHelperReply, transfer?: ArrayBuffer[]) => void;
@@ -17,6 +18,8 @@ export function forestHelper(reply: HelperReply): (data: unknown) => Promise<voi
     const message = parseForestMessage(data);
     if (message.type === 'init') {
       mark = claimMark(message.index);
+      // Its kernels compile now, while the caller still loads and bins, not in its first tree.
+      precompile('forest');
       reply({ type: 'ready' });
     } else if (message.type === 'data') {
       const { id, rows, features, bins, binCounts, y, classes, classWeight, params } = message;

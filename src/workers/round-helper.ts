@@ -1,4 +1,5 @@
 import { cpuGrower, type TreeGrower } from '../core/models/gbdt/grower.ts';
+import { precompile } from '../core/models/wasm-module.ts';
 import type { RoundHelperMessage, RoundHelperReply } from './round-pool-protocol.ts';
 
 /**
@@ -6,6 +7,8 @@ import type { RoundHelperMessage, RoundHelperReply } from './round-pool-protocol
  * grows whole trees with the one-thread grower and answers through `reply` (transferring the tree).
  */
 export function roundHelper(reply: (message: RoundHelperReply, transfer: ArrayBuffer[]) => void): (message: RoundHelperMessage) => Promise<void> {
+  // Its kernels compile now, as the thread starts, not in its first tree.
+  precompile('boosting');
   let grower: TreeGrower | undefined;
   let nodeOfRow = new Int32Array(0);
   return async (message) => {

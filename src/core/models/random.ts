@@ -71,7 +71,7 @@ const DRAWS: WasmFunction = (() => {
     ],
   };
 })();
-const drawsModule = compileOnce(() => wasmModule([DRAWS]));
+const drawsModule = compileOnce(() => wasmModule([DRAWS]), ['forest']);
 let drawsMemory: { memory: WebAssembly.Memory; draws: (state: number, n: number, counts: number) => number } | undefined;
 
 /** The WebAssembly draws for n counts (a memory kept and grown between calls), or undefined where the host lacks them. */

@@ -157,14 +157,19 @@ export function wasmModule(functions: WasmFunction[]): Uint8Array<ArrayBuffer> {
   return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...declared, ...exports, ...code]);
 }
 
+/** What a module serves, for `precompile`. */
+export type KernelUse = 'binning' | 'boosting' | 'forest' | 'logistic';
+
+const registered: { uses: readonly KernelUse[]; compile: () => unknown }[] = [];
+
 /**
  * Compiles a module on first use and keeps it: the module, or null where the host has no
  * WebAssembly (or not the SIMD the module uses) or refuses to compile it (a content security
- * policy); callers then take their JS twins.
+ * policy); callers then take their JS twins. `uses`: what `precompile` compiles it for.
  */
-export function compileOnce(bytes: () => Uint8Array<ArrayBuffer>): () => WebAssembly.Module | null {
+export function compileOnce(bytes: () => Uint8Array<ArrayBuffer>, uses: readonly KernelUse[] = []): () => WebAssembly.Module | null {
   let compiled: WebAssembly.Module | null | undefined;
-  return () => {
+  const compile = (): WebAssembly.Module | null => {
     if (compiled !== undefined) return compiled;
     compiled = null;
     try {
@@ -175,4 +180,15 @@ export function compileOnce(bytes: () => Uint8Array<ArrayBuffer>): () => WebAsse
     }
     return compiled;
   };
+  registered.push({ uses, compile });
+  return compile;
+}
+
+/**
+ * Compiles now the modules (of those imported) that serve `use`, so that a training's first call
+ * does not: for a thread that would otherwise wait, such as the CLI's while its files load, or a
+ * helper thread as it starts.
+ */
+export function precompile(...uses: KernelUse[]): void {
+  for (const module of registered) if (module.uses.some((u) => uses.includes(u))) module.compile();
 }

@@ -57,7 +57,7 @@ export const BIN_VALUES: WasmFunction = (() => {
   };
 })();
 
-const binModule = compileOnce(() => wasmModule([BIN_VALUES]));
+const binModule = compileOnce(() => wasmModule([BIN_VALUES]), ['binning']);
 
 /** Bins columns of values one after another (its memory kept and grown between them). */
 export interface ValueBinner {

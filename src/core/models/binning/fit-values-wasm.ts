@@ -124,7 +124,7 @@ const DISTINCT = tableKernel(
 // of them one that `distinct` counted into this table (one it did not would read 0).
 const LOCATE = tableKernel('locate', [], [[...at(LAST, [op.get(K)], 2), op.i32(0), ...countAt([op.get(E), op.i32(1), op.i32Sub]), op.i32Load(), op.get(E), op.i32Eqz, op.select, op.i32Store()]]);
 
-const fitModule = compileOnce(() => wasmModule([FINITE, DISTINCT, LOCATE, BIN_VALUES]));
+const fitModule = compileOnce(() => wasmModule([FINITE, DISTINCT, LOCATE, BIN_VALUES]), ['binning']);
 
 interface FitKernels {
   finite(values: number, valid: number, rows: number, n: number, out: number): number;

@@ -169,7 +169,7 @@ const SCAN: WasmFunction = (() => {
 })();
 
 /** counts1 … counts4 (a batch of six features is one pass of four and one of two), inBag, partition, scan. */
-const countsModule = compileOnce(() => wasmModule([...[1, 2, 3, 4].map((w) => countsKernel(`counts${w}`, w)), IN_BAG, PARTITION, SCAN]));
+const countsModule = compileOnce(() => wasmModule([...[1, 2, 3, 4].map((w) => countsKernel(`counts${w}`, w)), IN_BAG, PARTITION, SCAN]), ['forest']);
 
 /** Beyond this, the JS loops (a 32-bit memory; each thread would hold its own copy of the matrix). */
 const WASM_LIMIT = 1 << 30;

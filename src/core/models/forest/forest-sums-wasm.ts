@@ -51,7 +51,7 @@ const ADD_FOREST_TREE: WasmFunction = (() => {
   };
 })();
 
-const forestModule = compileOnce(() => wasmModule([ADD_FOREST_TREE]));
+const forestModule = compileOnce(() => wasmModule([ADD_FOREST_TREE]), ['forest']);
 
 /**
  * The class-frequency sums of a forest's trees over a matrix (rows × K, tree by tree) in

@@ -298,7 +298,7 @@ export interface RowKernels {
   addLeaves(m: number, outputs: number, k: number, value: number, nodeOfRow: number, n: number): void;
 }
 
-const rowModule = compileOnce(() => wasmModule([EXP_WASM, LOG1P_WASM, NEG_ABS, SIGMOIDS, BINARY_LOSS, ROW_MAX_SHIFT, SOFTMAX_ROWS, GRADIENTS, QUANTISE, ADD_LEAVES, SOFTMAX_LOSS]));
+const rowModule = compileOnce(() => wasmModule([EXP_WASM, LOG1P_WASM, NEG_ABS, SIGMOIDS, BINARY_LOSS, ROW_MAX_SHIFT, SOFTMAX_ROWS, GRADIENTS, QUANTISE, ADD_LEAVES, SOFTMAX_LOSS]), ['boosting']);
 
 /** The kernels over `memory`, or null where the host has no WebAssembly SIMD. */
 export function rowKernels(memory: WebAssembly.Memory): RowKernels | null {

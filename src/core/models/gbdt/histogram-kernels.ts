@@ -207,7 +207,7 @@ export interface HistogramKernels extends SearchKernel {
 }
 
 const KERNELS = [rootKernel('root4', 4), rootKernel('root1', 1), segmentKernel('segment4', 4), segmentKernel('segment1', 1), pairwise('subtract', op.f64x2Sub), pairwise('add', op.f64x2Add), ZERO, PARTITION, SEARCH_SLOT, ROOT_ROWS, LEAVES, ROOT_SPARSE, TOTAL, COUNT_BINS, LIST_OTHERS, FIX_DOMINANT];
-const kernelModule = compileOnce(() => wasmModule(KERNELS));
+const kernelModule = compileOnce(() => wasmModule(KERNELS), ['boosting']);
 
 /** The kernels on `memory`, or undefined where they cannot run. */
 export function histogramKernels(memory: WebAssembly.Memory): HistogramKernels | undefined {

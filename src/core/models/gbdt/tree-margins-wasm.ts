@@ -65,7 +65,7 @@ const ADD_TREE = rowWalkKernel('addTree', 4, (l) => [
   [op.get(l.left), op.f64Load(), op.get(VALUE), op.get(l.node), op.i32(3), op.i32Shl, op.i32Add, op.f64Load(), op.f64Add, op.f64Store()],
 ]);
 
-const treeModule = compileOnce(() => wasmModule([ADD_TREE]));
+const treeModule = compileOnce(() => wasmModule([ADD_TREE]), ['boosting']);
 
 /**
  * Margins for a matrix from trees added one by one (base margins first), in WebAssembly; undefined

@@ -142,8 +142,9 @@ function jsKernels(design: DesignColumn[], free: number): FitKernels {
 }
 
 // Synchronous compilation: the module is 3.5 KB, under the 4 KB Chrome allows on a page's main thread.
-const kernelModule = compileOnce(() =>
-  wasmModule([AXPY_WASM, AXPY4_WASM, DOT_WASM, DOT4_WASM, SPARSE_AXPY_WASM, SPARSE_DOT_WASM, EXP_WASM, EXP_SHIFT_WASM, LOG1P_WASM, ROW_MAX_WASM, ROW_SUM_WASM, SCALE_ROWS_WASM]),
+const kernelModule = compileOnce(
+  () => wasmModule([AXPY_WASM, AXPY4_WASM, DOT_WASM, DOT4_WASM, SPARSE_AXPY_WASM, SPARSE_DOT_WASM, EXP_WASM, EXP_SHIFT_WASM, LOG1P_WASM, ROW_MAX_WASM, ROW_SUM_WASM, SCALE_ROWS_WASM]),
+  ['logistic'],
 );
 
 /** WebAssembly memory of at least `bytes`, or null where the host will not give it (then the JS twins run). */
