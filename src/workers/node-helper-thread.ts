@@ -2,7 +2,8 @@ import { Worker } from 'node:worker_threads';
 
 /** A helper thread as the pools see it (round-pool.ts, parquet-pool.ts): messages in and out, failure, end, and whether it keeps the process alive. */
 export interface NodeHelperThread<Message, Reply> {
-  postMessage(message: Message): void;
+  /** `transfer`: buffers that move rather than copy. */
+  postMessage(message: Message, transfer?: ArrayBuffer[]): void;
   onMessage(listener: (reply: Reply) => void): void;
   onError(listener: (error: Error) => void): void;
   terminate(): Promise<void>;
@@ -16,7 +17,7 @@ export interface NodeHelperThread<Message, Reply> {
 export function nodeHelperThread<Message, Reply>(entry: URL, what: string): NodeHelperThread<Message, Reply> {
   const worker = new Worker(new URL('../../bin/ts-worker.mjs', import.meta.url), { workerData: { entry: entry.href } });
   return {
-    postMessage: (message) => worker.postMessage(message),
+    postMessage: (message, transfer) => worker.postMessage(message, transfer),
     onMessage: (listener) => worker.on('message', (reply: Reply) => listener(reply)),
     onError: (listener) => {
       worker.on('error', listener);

@@ -14,7 +14,7 @@ export function parallelRoundGrower(options: { threads?: number } = {}): RoundGr
 function spawnBrowserHelper(index: number): RoundHelperThread {
   const worker = new Worker(new URL('./round.worker.ts', import.meta.url), { type: 'module', name: `boosting ${index}` });
   return {
-    postMessage: (message) => worker.postMessage(message),
+    postMessage: (message, transfer) => worker.postMessage(message, { transfer }),
     onMessage: (listener) => worker.addEventListener('message', (event) => listener(event.data)),
     onError: (listener) => {
       worker.addEventListener('error', (event) => listener(new Error(event.message || 'the boosting helper failed to load')));

@@ -7,7 +7,8 @@ import type { RoundHelperMessage, RoundHelperReply } from './round-pool-protocol
 
 /** A helper thread as the pool sees it, whatever the platform (round-pool.node.ts, round-pool.browser.ts). */
 export interface RoundHelperThread {
-  postMessage(message: RoundHelperMessage): void;
+  /** `transfer`: buffers that move rather than copy. */
+  postMessage(message: RoundHelperMessage, transfer?: ArrayBuffer[]): void;
   onMessage(listener: (reply: RoundHelperReply) => void): void;
   onError(listener: (error: Error) => void): void;
   terminate(): Promise<void>;
@@ -225,9 +226,10 @@ class Helper {
     if (this.failure) throw this.failure;
     this.thread.hold?.(true);
     const reply = new Promise<GrownTree>((resolve, reject) => this.waiting.push({ resolve, reject }));
-    // Copies of just these rows: the arrays may be views of a larger memory (the boosting row
-    // loops' WebAssembly memory), which a message would copy whole.
-    this.send({ type: 'tree', q: { ...q, g: q.g.slice(), h: q.h.slice() }, active: active.slice(), features });
+    // Copies of just these rows, moved: the arrays may be views of a larger memory (the boosting
+    // row loops' WebAssembly memory), which a message would copy whole.
+    const [g, h, on] = [q.g.slice(), q.h.slice(), active.slice()];
+    this.thread.postMessage({ type: 'tree', q: { ...q, g, h }, active: on, features }, [g.buffer, h.buffer, on.buffer]);
     const { tree, nodeOfRow: leaves, doneAt, busy } = await reply;
     nodeOfRow.set(leaves);
     return { tree, doneAt, busy };

@@ -78,12 +78,18 @@ export async function trainGbdt(options: TrainGbdtOptions): Promise<GbdtModel> {
           const set = rows.sets[j]!;
           grown.push(grower.grow(q, set.active, features, set.nodeOfRow));
         }
-        const ready = await Promise.all(grown);
-        ready.forEach((tree, j) => {
-          rows.addLeaves(k + j, j, tree.value);
-          if (validation && valid) addTree(tree, validation.matrix, valid.margins, outputs, k + j);
-          trees.push(tree);
-        });
+        // Each tree's leaves go into its class's margins as soon as it is there (a tree grown on
+        // this thread before the helpers' come back); one tree per class, so in any order.
+        const ready = await Promise.all(
+          grown.map((g, j) =>
+            Promise.resolve(g).then((tree) => {
+              rows.addLeaves(k + j, j, tree.value);
+              if (validation && valid) addTree(tree, validation.matrix, valid.margins, outputs, k + j);
+              return tree;
+            }),
+          ),
+        );
+        trees.push(...ready);
       }
       const trainLoss = rows.evaluate();
       history.train.push(trainLoss);
