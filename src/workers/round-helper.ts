@@ -1,3 +1,5 @@
+import { evaluateRows, type SharedRows } from '../core/models/gbdt/boost-rows.ts';
+import { rowKernels, type RowKernels } from '../core/models/gbdt/boost-rows-wasm.ts';
 import { cpuGrower, type TreeGrower } from '../core/models/gbdt/grower.ts';
 import { precompile } from '../core/models/wasm-module.ts';
 import type { RoundHelperMessage, RoundHelperReply } from './round-pool-protocol.ts';
@@ -11,6 +13,7 @@ export function roundHelper(reply: (message: RoundHelperReply, transfer: ArrayBu
   precompile('boosting');
   let grower: TreeGrower | undefined;
   let nodeOfRow = new Int32Array(0);
+  let rows: { kernels: RowKernels; shared: SharedRows } | undefined;
   return async (message) => {
     try {
       if (message.type === 'matrix') {
@@ -19,6 +22,13 @@ export function roundHelper(reply: (message: RoundHelperReply, transfer: ArrayBu
         const names = Array.from({ length: features }, (_, f) => `f${f}`);
         grower = await cpuGrower({ rows, features, bins, binCounts, names, cutPoints: names.map(() => new Float64Array(0)) }, params);
         nodeOfRow = new Int32Array(rows);
+      } else if (message.type === 'rows') {
+        const kernels = rowKernels(message.rows.memory);
+        if (!kernels) throw new Error('this thread cannot run the boosting row kernels');
+        rows = { kernels, shared: message.rows };
+      } else if (message.type === 'evaluate') {
+        if (!rows) throw new Error('rows to evaluate asked for before the rows');
+        reply({ type: 'evaluated', loss: evaluateRows(rows.kernels, rows.shared.layout, rows.shared.classes, message.from, message.to) }, []);
       } else if (message.type === 'tree') {
         if (!grower) throw new Error('a tree asked for before its matrix');
         const start = performance.now();
@@ -29,6 +39,7 @@ export function roundHelper(reply: (message: RoundHelperReply, transfer: ArrayBu
       } else {
         grower?.dispose();
         grower = undefined;
+        rows = undefined;
       }
     } catch (error) {
       reply({ type: 'error', message: error instanceof Error ? error.message : String(error) }, []);

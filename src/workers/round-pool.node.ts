@@ -5,9 +5,12 @@ import { roundGrowerFactory, type RoundGrowerFactory, type RoundHelperThread } f
 
 export type { RoundGrowerFactory };
 
-/** The round pool (round-pool.ts) on Node worker threads: `threads` (default: the cores, at most 8). */
-export function parallelRoundGrower(options: { threads?: number } = {}): RoundGrowerFactory {
-  return roundGrowerFactory(Math.max(1, options.threads ?? Math.min(8, availableParallelism())), spawnNodeHelper);
+/**
+ * The round pool (round-pool.ts) on Node worker threads: `threads` (default: the cores, at most 8);
+ * `sharedRowsMin`: see SHARED_ROWS_MIN.
+ */
+export function parallelRoundGrower(options: { threads?: number; sharedRowsMin?: number } = {}): RoundGrowerFactory {
+  return roundGrowerFactory(Math.max(1, options.threads ?? Math.min(8, availableParallelism())), spawnNodeHelper, options);
 }
 
 function spawnNodeHelper(): RoundHelperThread {

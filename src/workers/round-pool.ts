@@ -1,4 +1,5 @@
 import type { FeatureMatrix } from '../core/models/binning/types.ts';
+import type { SharedRows } from '../core/models/gbdt/boost-rows.ts';
 import { cpuGrower, type GrowerFactory, type TreeGrower } from '../core/models/gbdt/grower.ts';
 import type { Quantised } from '../core/models/gbdt/quantise.ts';
 import type { GbdtParams, Tree } from '../core/models/gbdt/types.ts';
@@ -32,7 +33,7 @@ export interface RoundGrowerFactory extends GrowerFactory {
  * sent (RoundGrower.shareOut). Every tree is the one-thread grower's, so the model is the same bit
  * for bit. Binary boosting has one tree a round: it runs on the caller alone.
  */
-export function roundGrowerFactory(threads: number, spawn: SpawnRoundHelper): RoundGrowerFactory {
+export function roundGrowerFactory(threads: number, spawn: SpawnRoundHelper, options: { sharedRowsMin?: number } = {}): RoundGrowerFactory {
   let helpers: Promise<Helper[]> | undefined;
   const start = (): Promise<Helper[]> => (helpers ??= Promise.all(Array.from({ length: threads - 1 }, (_, index) => Helper.spawn(spawn, index))));
   const factory: GrowerFactory = async (matrix, params) => {
@@ -47,7 +48,7 @@ export function roundGrowerFactory(threads: number, spawn: SpawnRoundHelper): Ro
       helpers = undefined;
       return local;
     }
-    return new RoundGrower(local, started, matrix, params);
+    return new RoundGrower(local, started, matrix, params, options.sharedRowsMin ?? SHARED_ROWS_MIN);
   };
   return Object.assign(factory, {
     threads,
@@ -60,6 +61,9 @@ export function roundGrowerFactory(threads: number, spawn: SpawnRoundHelper): Ro
   });
 }
 
+/** The fewest rows × outputs whose evaluation is shared with a helper (see shareRows). */
+export const SHARED_ROWS_MIN = 200_000;
+
 /** A tree asked for, waiting for its round's requests to be shared out. */
 interface Request {
   args: [Quantised, Uint8Array, Int32Array, Int32Array];
@@ -71,6 +75,8 @@ class RoundGrower implements TreeGrower {
   readonly concurrency: number;
   /** Whether trees went to the helpers (and the matrix with the first): a binary training never sends one. */
   private shared = false;
+  /** Whether the first helper holds the boosting rows (shareRows). */
+  private rowsShared = false;
   private pending: Request[] = [];
   /** The round announced by beginRound, and how many of its trees have been asked for. */
   private round: { trees: number; asked: number } | undefined;
@@ -88,6 +94,7 @@ class RoundGrower implements TreeGrower {
     private readonly helpers: Helper[],
     private readonly matrix: FeatureMatrix,
     private readonly params: GbdtParams,
+    private readonly sharedRowsMin: number,
   ) {
     this.concurrency = helpers.length + 1;
   }
@@ -165,9 +172,19 @@ class RoundGrower implements TreeGrower {
     this.shared = true;
   }
 
+  /** The first helper evaluates the rows from `from` on, between rounds (when it has no tree to grow). */
+  shareRows(rows: SharedRows): ((from: number, to: number) => Promise<number>) | undefined {
+    const helper = this.helpers[0];
+    // Below sharedRowsMin row-outputs (SHARED_ROWS_MIN) a round's evaluation takes less than the messages.
+    if (!helper || rows.rows * (rows.classes === 2 ? 1 : rows.classes) < this.sharedRowsMin) return undefined;
+    helper.send({ type: 'rows', rows });
+    this.rowsShared = true;
+    return (from, to) => helper.evaluate(from, to);
+  }
+
   dispose(): void {
     this.local.dispose();
-    if (this.shared) for (const h of this.helpers) h.send({ type: 'drop' });
+    if (this.shared || this.rowsShared) for (const h of this.helpers) h.send({ type: 'drop' });
   }
 
   /**
@@ -198,13 +215,15 @@ type GrownTree = Extract<RoundHelperReply, { type: 'tree' }>;
 /** One helper thread: its trees are answered in the order asked. */
 class Helper {
   private readonly waiting: { resolve: (reply: GrownTree) => void; reject: (error: Error) => void }[] = [];
+  private readonly evaluations: { resolve: (loss: number) => void; reject: (error: Error) => void }[] = [];
   private failure: Error | undefined;
 
   private constructor(private readonly thread: RoundHelperThread) {
     thread.onMessage((reply) => {
       if (reply.type === 'error') return this.fail(new Error(`boosting helper: ${reply.message}`));
       if (reply.type === 'tree') this.waiting.shift()?.resolve(reply);
-      if (this.waiting.length === 0) thread.hold?.(false);
+      if (reply.type === 'evaluated') this.evaluations.shift()?.resolve(reply.loss);
+      if (this.waiting.length === 0 && this.evaluations.length === 0) thread.hold?.(false);
     });
     thread.onError((error) => this.fail(error));
   }
@@ -235,6 +254,15 @@ class Helper {
     return { tree, doneAt, busy };
   }
 
+  /** Rows [from, to) of the shared boosting rows evaluated there (`evaluateRows`): their loss sum. */
+  evaluate(from: number, to: number): Promise<number> {
+    if (this.failure) return Promise.reject(this.failure);
+    this.thread.hold?.(true);
+    const loss = new Promise<number>((resolve, reject) => this.evaluations.push({ resolve, reject }));
+    this.send({ type: 'evaluate', from, to });
+    return loss;
+  }
+
   async terminate(): Promise<void> {
     await this.thread.terminate();
   }
@@ -242,5 +270,6 @@ class Helper {
   private fail(error: Error): void {
     this.failure ??= error;
     for (const w of this.waiting.splice(0)) w.reject(this.failure);
+    for (const e of this.evaluations.splice(0)) e.reject(this.failure);
   }
 }

@@ -138,10 +138,13 @@ export interface WasmFunction {
   body: number[][];
 }
 
-/** A module importing `env.memory` (any memory of at least one 64 KiB page) and exporting the functions. */
-export function wasmModule(functions: WasmFunction[]): Uint8Array<ArrayBuffer> {
+/**
+ * A module importing `env.memory` (any memory of at least one 64 KiB page; `shared`: any shared
+ * one, which a module must declare so) and exporting the functions.
+ */
+export function wasmModule(functions: WasmFunction[], options: { shared?: boolean } = {}): Uint8Array<ArrayBuffer> {
   const types = section(1, vec(functions.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))])));
-  const limits = [0x00, ...uleb(1)];
+  const limits = options.shared ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
   const imports = section(2, vec([[...utf8('env'), ...utf8('memory'), 0x02, ...limits]]));
   const declared = section(3, vec(functions.map((_, i) => uleb(i))));
   const exports = section(7, vec(functions.map((f, i) => [...utf8(f.name), 0x00, ...uleb(i)])));

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { boostRows, type BoostRows } from '../../../src/core/models/gbdt/boost-rows.ts';
+import { boostRows, evaluateRows, type BoostRows } from '../../../src/core/models/gbdt/boost-rows.ts';
+import { rowKernels } from '../../../src/core/models/gbdt/boost-rows-wasm.ts';
+import { splitRow } from '../../../src/core/models/gbdt/objective.ts';
 import { createRandom } from '../../../src/core/models/random.ts';
 
 /** Rows with margins from everyday to extreme (±800 saturates exp; ±0 and tiny values test signs). */
@@ -95,6 +97,32 @@ describe('boosting row loops (WebAssembly vs JS)', () => {
         rows.margins.set(margins);
         expect(Math.abs(rows.evaluate() - expected)).toBeLessThan(1e-12 * expected);
       }
+    }
+  });
+
+  it('split with a partner on shared memory (evaluateWith): the same probabilities and loss as one thread', async () => {
+    for (const classes of [2, 5]) {
+      const p = problem(1001, classes, true, 41);
+      const make = (shared: boolean) => {
+        const rows = boostRows({ y: p.y, weights: p.weights, classes, base: new Float64Array(p.outputs), sets: 1, treeSize: 7, shared });
+        rows.margins.set(p.margins);
+        return rows;
+      };
+      const [one, two] = [make(false), make(true)];
+      expect(one.shared).toBeUndefined();
+      const shared = two.shared!;
+      expect(shared.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+      // The partner: the same kernels on the same memory (as a helper thread instantiates them).
+      const kernels = rowKernels(shared.memory)!;
+      const asked: number[][] = [];
+      const partner = async (from: number, to: number) => {
+        asked.push([from, to]);
+        return evaluateRows(kernels, shared.layout, shared.classes, from, to);
+      };
+      expect(await two.evaluateWith!(partner)).toBe(one.evaluate());
+      expect(asked).toEqual([[splitRow(1001), 1001]]);
+      expect(two.gradients(0, 0)).toEqual(one.gradients(0, 0));
+      expect(two.sets[0]!.g).toEqual(one.sets[0]!.g);
     }
   });
 });

@@ -8,7 +8,9 @@ import { roundGrowerFactory } from '../../../src/workers/round-pool.ts';
 import { binned, syntheticTable } from './synthetic.ts';
 
 const pool = parallelRoundGrower({ threads: 2 });
-afterAll(() => pool.close());
+// Every training's probabilities and loss shared with the helper, whatever its size.
+const sharing = parallelRoundGrower({ threads: 2, sharedRowsMin: 0 });
+afterAll(() => Promise.all([pool.close(), sharing.close()]));
 
 describe('GBDT with a round’s trees on two threads (round pool)', () => {
   it('softmax (3 and 5 classes) and binary: the same trees and history as one thread, with sampling', async () => {
@@ -27,6 +29,10 @@ describe('GBDT with a round’s trees on two threads (round pool)', () => {
       expect(two.trees.length).toBe(one.trees.length);
       expect(two.trees).toEqual(one.trees);
       expect(two.history).toEqual(one.history);
+      // Half of each round's probabilities and loss on the helper (shared rows): the same bits.
+      const shared = await trainGbdt({ ...options, grower: sharing });
+      expect(shared.trees).toEqual(one.trees);
+      expect(shared.history).toEqual(one.history);
     }
   });
 });

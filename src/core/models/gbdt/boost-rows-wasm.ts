@@ -298,10 +298,13 @@ export interface RowKernels {
   addLeaves(m: number, outputs: number, k: number, value: number, nodeOfRow: number, n: number): void;
 }
 
-const rowModule = compileOnce(() => wasmModule([EXP_WASM, LOG1P_WASM, NEG_ABS, SIGMOIDS, BINARY_LOSS, ROW_MAX_SHIFT, SOFTMAX_ROWS, GRADIENTS, QUANTISE, ADD_LEAVES, SOFTMAX_LOSS]), ['boosting']);
+const ROW_KERNELS = [EXP_WASM, LOG1P_WASM, NEG_ABS, SIGMOIDS, BINARY_LOSS, ROW_MAX_SHIFT, SOFTMAX_ROWS, GRADIENTS, QUANTISE, ADD_LEAVES, SOFTMAX_LOSS];
+const rowModule = compileOnce(() => wasmModule(ROW_KERNELS), ['boosting']);
+const sharedRowModule = compileOnce(() => wasmModule(ROW_KERNELS, { shared: true }), ['boosting']);
 
-/** The kernels over `memory`, or null where the host has no WebAssembly SIMD. */
+/** The kernels over `memory` (shared or not), or null where the host has no WebAssembly SIMD. */
 export function rowKernels(memory: WebAssembly.Memory): RowKernels | null {
-  const module = rowModule();
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const module = shared ? sharedRowModule() : rowModule();
   return module ? (new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as RowKernels) : null;
 }

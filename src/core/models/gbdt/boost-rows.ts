@@ -1,5 +1,5 @@
 import { rowKernels, type RowKernels } from './boost-rows-wasm.ts';
-import { gradients, outputsFor, probabilitiesAndLoss } from './objective.ts';
+import { gradients, outputsFor, probabilitiesAndLoss, splitRow } from './objective.ts';
 import { scratchMath } from './objective-math.ts';
 import { quantise, unitFor, type Quantised } from './quantise.ts';
 
@@ -28,6 +28,55 @@ export interface BoostRows {
   quantise(j: number, max: { g: number; h: number }, drawn?: () => boolean): Quantised;
   /** Adds each row's leaf value (set j's nodeOfRow into `value`) to output k. */
   addLeaves(k: number, j: number, value: Float64Array): void;
+  /** With `shared`: the rows' memory and layout, for a partner thread's `evaluateRows`. */
+  readonly shared?: SharedRows;
+  /**
+   * `evaluate` with the rows from `splitRow(n)` on evaluated by `partner` (another thread, on the
+   * shared memory): the same probabilities and loss, bit for bit.
+   */
+  evaluateWith?(partner: (from: number, to: number) => Promise<number>): Promise<number>;
+}
+
+/** A shared row memory as a partner thread needs it (structured-cloneable). */
+export interface SharedRows {
+  memory: WebAssembly.Memory;
+  layout: RowsLayout;
+  rows: number;
+  classes: number;
+}
+
+/** Byte addresses of the row arrays in a rows memory (wasmRows). */
+export interface RowsLayout {
+  margins: number;
+  proba: number;
+  e: number;
+  sums: number;
+  maxima: number;
+  y: number;
+  w: number;
+}
+
+/**
+ * Probabilities of rows [from, to) from their margins, and their loss sum (unweighted by the
+ * total): evaluate's kernels on a row range. `from` is 0 or splitRow(n), so the in-place pairs of
+ * the first range end at its last row (an even count).
+ */
+export function evaluateRows(k: RowKernels, at: RowsLayout, K: number, from: number, to: number): number {
+  const count = to - from;
+  if (K === 2) {
+    const [m, e] = [at.margins + 8 * from, at.e + 8 * from];
+    k.negAbs(m, e, count);
+    k.exp(e, count);
+    k.sigmoids(m, e, at.proba + 16 * from, count);
+    k.log1p(e, count);
+    return k.binaryLoss(m, e, at.y + 4 * from, at.w + 8 * from, count);
+  }
+  const [m, e, sums, maxima] = [at.margins + 8 * K * from, at.e + 8 * K * from, at.sums + 8 * from, at.maxima + 8 * from];
+  k.rowMaxShift(m, e, count, K);
+  k.exp(e, count * K);
+  k.softmaxRows(m, e, at.proba + 8 * K * from, sums, maxima, count, K);
+  k.log1p(sums, count);
+  return k.softmaxLoss(sums, maxima, m, at.y + 4 * from, at.w + 8 * from, count, K);
 }
 
 export interface BoostRowsOptions {
@@ -42,6 +91,8 @@ export interface BoostRowsOptions {
   treeSize: number;
   /** false: the JS loops (the reference). */
   allowWasm?: boolean;
+  /** In shared memory where the host has it (`shared`, `evaluateWith`), for a partner thread. */
+  shared?: boolean;
 }
 
 /** Beyond this, the JS loops (a 32-bit memory, and browsers refuse more in one piece). */
@@ -85,7 +136,7 @@ function addLeafValues(margins: Float64Array, outputs: number, k: number, value:
  * Every array in one WebAssembly memory, 16-byte aligned (address 0: the kernels' two results, so
  * no array starts at 0, which `quantise` reads as "no drawn rows").
  */
-function wasmRows({ y, weights, classes: K, sets, treeSize }: BoostRowsOptions): BoostRows | null {
+function wasmRows({ y, weights, classes: K, sets, treeSize, shared: wantShared }: BoostRowsOptions): BoostRows | null {
   const n = y.length;
   const outputs = outputsFor(K);
   let end = 16;
@@ -107,10 +158,17 @@ function wasmRows({ y, weights, classes: K, sets, treeSize }: BoostRowsOptions):
     sets: Array.from({ length: sets }, () => ({ g: place(8 * n), h: place(8 * n), gq: place(4 * n), hq: place(4 * n), nodeOfRow: place(4 * n), active: place(n), drawn: place(n) })),
   };
   if (end > WASM_LIMIT) return null;
-  let memory: WebAssembly.Memory;
+  let memory: WebAssembly.Memory | undefined;
   let kernels: RowKernels | null;
+  const pages = Math.ceil(end / 65536);
   try {
-    memory = new WebAssembly.Memory({ initial: Math.ceil(end / 65536) });
+    // No shared memory here (a page that is not cross-origin isolated): this thread's own.
+    if (wantShared) memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  } catch {
+    memory = undefined;
+  }
+  try {
+    memory ??= new WebAssembly.Memory({ initial: pages });
     kernels = rowKernels(memory);
   } catch {
     return null; // no memory for it: the JS loops
@@ -139,23 +197,20 @@ function wasmRows({ y, weights, classes: K, sets, treeSize }: BoostRowsOptions):
     q: undefined as Quantised | undefined,
   }));
   const mean = (sum: number): number => (total > 0 ? sum / total : 0);
+  const half = splitRow(n);
+  const isShared = typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
   return {
     margins,
     sets: all,
-    evaluate: () => {
-      if (K === 2) {
-        k.negAbs(at.margins, at.e, n);
-        k.exp(at.e, n);
-        k.sigmoids(at.margins, at.e, at.proba, n);
-        k.log1p(at.e, n);
-        return mean(k.binaryLoss(at.margins, at.e, at.y, at.w, n));
-      }
-      k.rowMaxShift(at.margins, at.e, n, K);
-      k.exp(at.e, n * K);
-      k.softmaxRows(at.margins, at.e, at.proba, at.sums, at.maxima, n, K);
-      k.log1p(at.sums, n);
-      return mean(k.softmaxLoss(at.sums, at.maxima, at.margins, at.y, at.w, n, K));
-    },
+    evaluate: () => mean(evaluateRows(k, at, K, 0, half) + evaluateRows(k, at, K, half, n)),
+    shared: isShared ? { memory, layout: at, rows: n, classes: K } : undefined,
+    evaluateWith: isShared
+      ? async (partner) => {
+          const theirs = partner(half, n);
+          const mine = evaluateRows(k, at, K, 0, half);
+          return mean(mine + (await theirs));
+        }
+      : undefined,
     gradients: (c, j) => {
       const s = at.sets[j]!;
       k.gradients(at.proba, at.y, at.w, n, K, K === 2 ? 1 : c, K === 2 ? 1 : 2, s.g, s.h, 0);

@@ -1,4 +1,5 @@
 import type { FeatureMatrix } from '../binning/types.ts';
+import type { SharedRows } from './boost-rows.ts';
 import { createScratch, growTree } from './grow-tree.ts';
 import { histogramLayout } from './histogram.ts';
 import { wasmHistograms } from './histogram-wasm.ts';
@@ -29,6 +30,11 @@ export interface TreeGrower {
    * `features`; `nodeOfRow` comes back holding every row's leaf.
    */
   grow(q: Quantised, active: Uint8Array, features: Int32Array, nodeOfRow: Int32Array): Tree | Promise<Tree>;
+  /**
+   * Given the boosting rows in shared memory, a way for another of the grower's threads to evaluate
+   * rows [from, to) of them (`evaluateRows`, its loss sum back), or undefined.
+   */
+  shareRows?(rows: SharedRows): ((from: number, to: number) => Promise<number>) | undefined;
   /** Frees what the grower holds (device buffers). */
   dispose(): void;
 }

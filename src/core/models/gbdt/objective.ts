@@ -93,6 +93,14 @@ export function logLoss(proba: Float64Array, y: Int32Array, weights: Float64Arra
 
 /** The log loss of one row is clipped as `logLoss` clips probabilities to [1e−15, 1 − 1e−15]. */
 const LN2 = Math.LN2;
+
+/**
+ * Where the loss's row sum splits in two (an even row, so each part's SIMD pairs stay its own):
+ * the loss is Σ over the rows before it plus Σ over the rest, on one thread or two alike.
+ */
+export function splitRow(n: number): number {
+  return (n >> 1) & ~1;
+}
 export const LOSS_MAX = -Math.log(CLIP);
 export const LOSS_MIN = -Math.log1p(-CLIP);
 
@@ -147,16 +155,18 @@ function sigmoids(margins: Float64Array, n: number, e: Float64Array, proba: Floa
 
 /** The weighted mean of softplus(∓m) = max(∓m, 0) + log1p(exp(−|m|)), log1p(…) being in `l`. */
 function binaryLoss(margins: Float64Array, n: number, l: Float64Array, y: Int32Array, weights: Float64Array | undefined): number {
-  let sum = 0;
+  // Summed in two parts, rows before splitRow(n) and the rest, as the kernels may on two threads.
+  const sums = [0, 0];
   let total = 0;
+  const half = splitRow(n);
   for (let i = 0; i < n; i++) {
     const w = weights ? weights[i]! : 1;
     const m = margins[i]!;
     const loss = Math.max(y[i] === 1 ? 0 - m : m, 0) + l[i]!;
-    sum += w * Math.min(LOSS_MAX, Math.max(LOSS_MIN, loss));
+    sums[i < half ? 0 : 1]! += w * Math.min(LOSS_MAX, Math.max(LOSS_MIN, loss));
     total += w;
   }
-  return total > 0 ? sum / total : 0;
+  return total > 0 ? (sums[0]! + sums[1]!) / total : 0;
 }
 
 function shiftedByRowMax(margins: Float64Array, n: number, classes: number, e: Float64Array): void {
@@ -192,13 +202,15 @@ function softmaxRows(margins: Float64Array, n: number, classes: number, e: Float
 
 /** The weighted mean of log S + max − m_y, as log1p(f − 1) (in `logF`) + shifts[i] − m_y. */
 function softmaxLoss(margins: Float64Array, n: number, classes: number, logF: Float64Array, shifts: Float64Array, y: Int32Array, weights: Float64Array | undefined): number {
-  let sum = 0;
+  // In two parts, as binaryLoss.
+  const sums = [0, 0];
   let total = 0;
+  const half = splitRow(n);
   for (let i = 0; i < n; i++) {
     const w = weights ? weights[i]! : 1;
     const loss = logF[i]! + shifts[i]! - margins[i * classes + y[i]!]!;
-    sum += w * Math.min(LOSS_MAX, Math.max(LOSS_MIN, loss));
+    sums[i < half ? 0 : 1]! += w * Math.min(LOSS_MAX, Math.max(LOSS_MIN, loss));
     total += w;
   }
-  return total > 0 ? sum / total : 0;
+  return total > 0 ? (sums[0]! + sums[1]!) / total : 0;
 }

@@ -51,7 +51,10 @@ export async function trainGbdt(options: TrainGbdtOptions): Promise<GbdtModel> {
   const grower = await (options.grower ?? cpuGrower)(matrix, params);
   // One set of per-row arrays, or one per class when the grower takes a round's trees at once.
   const together = (grower.concurrency ?? 1) > 1 ? outputs : 1;
-  const rows = boostRows({ y, weights, classes: K, base, sets: together, treeSize });
+  const rows = boostRows({ y, weights, classes: K, base, sets: together, treeSize, shared: grower.shareRows !== undefined });
+  // A grower on several threads may take part of each round's probabilities and loss (the same bits).
+  const partner = rows.shared && grower.shareRows?.(rows.shared);
+  const evaluate = (): number | Promise<number> => (partner && rows.evaluateWith ? rows.evaluateWith(partner) : rows.evaluate());
   const valid = validation && boostRows({ y: validation.y, weights: validation.weights, classes: K, base, sets: 0, treeSize });
 
   const canSplit = splittableFeatures(matrix);
@@ -61,7 +64,7 @@ export async function trainGbdt(options: TrainGbdtOptions): Promise<GbdtModel> {
   let bestLoss = Infinity;
   try {
     // Probabilities after each round serve both its loss and the next round's gradients.
-    rows.evaluate();
+    await evaluate();
     const drawn = params.subsample < 1 ? () => random.next() < params.subsample : undefined;
     for (let round = 0; round < params.rounds; round++) {
       signal?.throwIfAborted();
@@ -91,7 +94,7 @@ export async function trainGbdt(options: TrainGbdtOptions): Promise<GbdtModel> {
         );
         trees.push(...ready);
       }
-      const trainLoss = rows.evaluate();
+      const trainLoss = await evaluate();
       history.train.push(trainLoss);
       let validationLoss: number | undefined;
       if (valid) {
