@@ -1,4 +1,4 @@
-import { evaluateRows, type SharedRows } from '../core/models/gbdt/boost-rows.ts';
+import { evaluateRows, quantiseShared, type SharedRows } from '../core/models/gbdt/boost-rows.ts';
 import { rowKernels, type RowKernels } from '../core/models/gbdt/boost-rows-wasm.ts';
 import { cpuGrower, type TreeGrower } from '../core/models/gbdt/grower.ts';
 import { precompile } from '../core/models/wasm-module.ts';
@@ -29,6 +29,14 @@ export function roundHelper(reply: (message: RoundHelperReply, transfer: ArrayBu
       } else if (message.type === 'evaluate') {
         if (!rows) throw new Error('rows to evaluate asked for before the rows');
         reply({ type: 'evaluated', loss: evaluateRows(rows.kernels, rows.shared.layout, rows.shared.classes, message.from, message.to) }, []);
+      } else if (message.type === 'treeFromRows') {
+        if (!grower || !rows) throw new Error('a tree from the shared rows asked for before the matrix or the rows');
+        const start = performance.now();
+        const input = quantiseShared(rows.kernels, rows.shared, message.c, message.j);
+        const tree = await grower.grow(input.q, input.active, message.features, input.nodeOfRow);
+        const done = performance.now();
+        // The leaves are in the shared set already.
+        reply({ type: 'tree', tree, nodeOfRow: new Int32Array(0), doneAt: performance.timeOrigin + done, busy: done - start }, [tree.feature, tree.splitBin, tree.defaultLeft, tree.value, tree.gain, tree.cover].map((a) => a.buffer as ArrayBuffer));
       } else if (message.type === 'tree') {
         if (!grower) throw new Error('a tree asked for before its matrix');
         const start = performance.now();

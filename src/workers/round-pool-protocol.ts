@@ -12,6 +12,7 @@ export type RoundHelperMessage =
   | { type: 'tree'; q: Quantised; active: Uint8Array; features: Int32Array }
   | { type: 'rows'; rows: SharedRows }
   | { type: 'evaluate'; from: number; to: number }
+  | { type: 'treeFromRows'; c: number; j: number; features: Int32Array }
   | { type: 'drop' };
 
 /**

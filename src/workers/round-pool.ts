@@ -172,12 +172,32 @@ class RoundGrower implements TreeGrower {
     this.shared = true;
   }
 
+  /**
+   * An announced round's tree that goes to a helper (as in `grow`), from the shared rows: the
+   * helper computes its gradients itself. Undefined for the caller's own trees, or without shared rows.
+   */
+  growFromRows(c: number, j: number, features: Int32Array): Promise<Tree> | undefined {
+    const round = this.round;
+    if (!this.rowsShared || !round || round.trees === 1 || round.asked >= round.trees) return undefined;
+    const sent = round.trees - (this.own ?? this.ownShare(round.trees));
+    if (round.asked >= sent) return undefined;
+    const helper = this.helpers[round.asked++ % this.helpers.length]!;
+    this.shareMatrix();
+    const grown = helper.growFromRows(c, j, features).then(({ tree, doneAt, busy }) => {
+      const t = this.timing;
+      [t.helperDone, t.helperBusy, t.helperTrees] = [Math.max(t.helperDone, doneAt), t.helperBusy + busy, t.helperTrees + 1];
+      return tree;
+    });
+    this.timing.localDone = performance.timeOrigin + performance.now();
+    return grown;
+  }
+
   /** The first helper evaluates the rows from `from` on, between rounds (when it has no tree to grow). */
   shareRows(rows: SharedRows): ((from: number, to: number) => Promise<number>) | undefined {
     const helper = this.helpers[0];
     // Below sharedRowsMin row-outputs (SHARED_ROWS_MIN) a round's evaluation takes less than the messages.
     if (!helper || rows.rows * (rows.classes === 2 ? 1 : rows.classes) < this.sharedRowsMin) return undefined;
-    helper.send({ type: 'rows', rows });
+    for (const h of this.helpers) h.send({ type: 'rows', rows });
     this.rowsShared = true;
     return (from, to) => helper.evaluate(from, to);
   }
@@ -251,6 +271,16 @@ class Helper {
     this.thread.postMessage({ type: 'tree', q: { ...q, g, h }, active: on, features }, [g.buffer, h.buffer, on.buffer]);
     const { tree, nodeOfRow: leaves, doneAt, busy } = await reply;
     nodeOfRow.set(leaves);
+    return { tree, doneAt, busy };
+  }
+
+  /** Class c's tree grown there from set j of the shared rows (gradients, fixed point and leaves in the shared memory). */
+  async growFromRows(c: number, j: number, features: Int32Array): Promise<{ tree: Tree; doneAt: number; busy: number }> {
+    if (this.failure) throw this.failure;
+    this.thread.hold?.(true);
+    const reply = new Promise<GrownTree>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    this.send({ type: 'treeFromRows', c, j, features });
+    const { tree, doneAt, busy } = await reply;
     return { tree, doneAt, busy };
   }
 

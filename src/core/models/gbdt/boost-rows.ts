@@ -54,6 +54,32 @@ export interface RowsLayout {
   maxima: number;
   y: number;
   w: number;
+  /** Each RowSet's arrays. */
+  sets: { g: number; h: number; gq: number; hq: number; nodeOfRow: number; active: number }[];
+  /** 16 bytes: a partner thread's gradient maxima (the caller's are at 0). */
+  partnerOut: number;
+}
+
+/**
+ * Class c's gradients into set j of shared rows and their fixed point, all rows active but those
+ * whose g and h are both 0 (no row sampling), as BoostRows' gradients then quantise: a partner
+ * thread's way to a tree's input without the caller computing and sending it. Views of the shared
+ * memory: the tree's leaves go into `nodeOfRow` there.
+ */
+export function quantiseShared(k: RowKernels, shared: SharedRows, c: number, j: number): { q: Quantised; active: Uint8Array; nodeOfRow: Int32Array } {
+  const { memory, layout: at, rows: n, classes: K } = shared;
+  const s = at.sets[j]!;
+  k.gradients(at.proba, at.y, at.w, n, K, K === 2 ? 1 : c, K === 2 ? 1 : 2, s.g, s.h, at.partnerOut);
+  const [gMax, hMax] = new Float64Array(memory.buffer, at.partnerOut, 2);
+  const gUnit = unitFor(gMax!);
+  const hUnit = unitFor(hMax!);
+  k.quantise(s.g, s.h, n, 1 / gUnit, 1 / hUnit, 0, s.gq, s.hq, s.active);
+  const buffer = memory.buffer;
+  return {
+    q: { g: new Int32Array(buffer, s.gq, n), h: new Int32Array(buffer, s.hq, n), gUnit, hUnit },
+    active: new Uint8Array(buffer, s.active, n),
+    nodeOfRow: new Int32Array(buffer, s.nodeOfRow, n),
+  };
 }
 
 /**
@@ -156,6 +182,7 @@ function wasmRows({ y, weights, classes: K, sets, treeSize, shared: wantShared }
     w: place(8 * n),
     value: place(8 * treeSize),
     sets: Array.from({ length: sets }, () => ({ g: place(8 * n), h: place(8 * n), gq: place(4 * n), hq: place(4 * n), nodeOfRow: place(4 * n), active: place(n), drawn: place(n) })),
+    partnerOut: place(16),
   };
   if (end > WASM_LIMIT) return null;
   let memory: WebAssembly.Memory | undefined;

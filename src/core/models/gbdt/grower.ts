@@ -35,6 +35,12 @@ export interface TreeGrower {
    * rows [from, to) of them (`evaluateRows`, its loss sum back), or undefined.
    */
   shareRows?(rows: SharedRows): ((from: number, to: number) => Promise<number>) | undefined;
+  /**
+   * After shareRows, with no row sampling: class c's tree from RowSet j of the shared rows, its
+   * gradients and fixed point computed by the thread that grows it (`quantiseShared`) and its
+   * leaves written into the set; undefined when this tree stays with `grow`.
+   */
+  growFromRows?(c: number, j: number, features: Int32Array): Promise<Tree> | undefined;
   /** Frees what the grower holds (device buffers). */
   dispose(): void;
 }
