@@ -1,6 +1,7 @@
 import { evaluateRows, quantiseShared, type SharedRows } from '../core/models/gbdt/boost-rows.ts';
 import { rowKernels, type RowKernels } from '../core/models/gbdt/boost-rows-wasm.ts';
 import { cpuGrower, type TreeGrower } from '../core/models/gbdt/grower.ts';
+import type { Tree } from '../core/models/gbdt/types.ts';
 import { precompile } from '../core/models/wasm-module.ts';
 import type { RoundHelperMessage, RoundHelperReply } from './round-pool-protocol.ts';
 
@@ -14,6 +15,12 @@ export function roundHelper(reply: (message: RoundHelperReply, transfer: ArrayBu
   let grower: TreeGrower | undefined;
   let nodeOfRow = new Int32Array(0);
   let rows: { kernels: RowKernels; shared: SharedRows } | undefined;
+  /** A tree's reply (its arrays and `leaves` moved), with when it was done and how long it took since `start`. */
+  const send = (tree: Tree, leaves: Int32Array, start: number): void => {
+    const done = performance.now();
+    const buffers = [leaves, tree.feature, tree.splitBin, tree.defaultLeft, tree.value, tree.gain, tree.cover].map((a) => a.buffer as ArrayBuffer);
+    reply({ type: 'tree', tree, nodeOfRow: leaves, doneAt: performance.timeOrigin + done, busy: done - start }, buffers);
+  };
   return async (message) => {
     try {
       if (message.type === 'matrix') {
@@ -33,17 +40,13 @@ export function roundHelper(reply: (message: RoundHelperReply, transfer: ArrayBu
         if (!grower || !rows) throw new Error('a tree from the shared rows asked for before the matrix or the rows');
         const start = performance.now();
         const input = quantiseShared(rows.kernels, rows.shared, message.c, message.j);
-        const tree = await grower.grow(input.q, input.active, message.features, input.nodeOfRow);
-        const done = performance.now();
-        // The leaves are in the shared set already.
-        reply({ type: 'tree', tree, nodeOfRow: new Int32Array(0), doneAt: performance.timeOrigin + done, busy: done - start }, [tree.feature, tree.splitBin, tree.defaultLeft, tree.value, tree.gain, tree.cover].map((a) => a.buffer as ArrayBuffer));
+        // The leaves go into the shared set: none to send.
+        send(await grower.grow(input.q, input.active, message.features, input.nodeOfRow), new Int32Array(0), start);
       } else if (message.type === 'tree') {
         if (!grower) throw new Error('a tree asked for before its matrix');
         const start = performance.now();
         const tree = await grower.grow(message.q, message.active, message.features, nodeOfRow);
-        const leaves = nodeOfRow.slice();
-        const done = performance.now();
-        reply({ type: 'tree', tree, nodeOfRow: leaves, doneAt: performance.timeOrigin + done, busy: done - start }, [leaves.buffer, ...[tree.feature, tree.splitBin, tree.defaultLeft, tree.value, tree.gain, tree.cover].map((a) => a.buffer as ArrayBuffer)]);
+        send(tree, nodeOfRow.slice(), start);
       } else {
         grower?.dispose();
         grower = undefined;

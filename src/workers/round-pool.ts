@@ -135,16 +135,9 @@ class RoundGrower implements TreeGrower {
       // first ones), while the caller computes the gradients of the next; the caller grows the
       // last ones itself, there and then.
       const j = round.asked++;
-      const sent = round.trees === 1 ? 0 : round.trees - (this.own ?? this.ownShare(round.trees));
-      if (j < sent) {
+      if (j < this.sentOf(round)) {
         this.shareMatrix();
-        const grown = this.helpers[j % this.helpers.length]!.grow(q, active, features, nodeOfRow).then(({ tree, doneAt, busy }) => {
-          const t = this.timing;
-          [t.helperDone, t.helperBusy, t.helperTrees] = [Math.max(t.helperDone, doneAt), t.helperBusy + busy, t.helperTrees + 1];
-          return tree;
-        });
-        this.timing.localDone = performance.timeOrigin + performance.now();
-        return grown;
+        return this.timed(this.helpers[j % this.helpers.length]!.grow(q, active, features, nodeOfRow));
       }
       try {
         const tree = this.local.grow(q, active, features, nodeOfRow);
@@ -178,21 +171,31 @@ class RoundGrower implements TreeGrower {
    */
   growFromRows(c: number, j: number, features: Int32Array): Promise<Tree> | undefined {
     const round = this.round;
-    if (!this.rowsShared || !round || round.trees === 1 || round.asked >= round.trees) return undefined;
-    const sent = round.trees - (this.own ?? this.ownShare(round.trees));
-    if (round.asked >= sent) return undefined;
+    if (!this.rowsShared || !round || round.asked >= this.sentOf(round)) return undefined;
     const helper = this.helpers[round.asked++ % this.helpers.length]!;
     this.shareMatrix();
-    const grown = helper.growFromRows(c, j, features).then(({ tree, doneAt, busy }) => {
+    return this.timed(helper.growFromRows(c, j, features));
+  }
+
+  /** Trees of an announced round that go to the helpers (the first ones): none of a one-tree round. */
+  private sentOf(round: { trees: number }): number {
+    return round.trees === 1 ? 0 : round.trees - (this.own ?? this.ownShare(round.trees));
+  }
+
+  /** A helper's tree, its finishing time and work kept for `balance`; the caller's part of the round is done when it is sent. */
+  private timed(grown: Promise<{ tree: Tree; doneAt: number; busy: number }>): Promise<Tree> {
+    this.timing.localDone = performance.timeOrigin + performance.now();
+    return grown.then(({ tree, doneAt, busy }) => {
       const t = this.timing;
       [t.helperDone, t.helperBusy, t.helperTrees] = [Math.max(t.helperDone, doneAt), t.helperBusy + busy, t.helperTrees + 1];
       return tree;
     });
-    this.timing.localDone = performance.timeOrigin + performance.now();
-    return grown;
   }
 
-  /** The first helper evaluates the rows from `from` on, between rounds (when it has no tree to grow). */
+  /**
+   * The helpers get the boosting rows (shared memory), for their trees' gradients (growFromRows);
+   * the first evaluates the rows from `from` on between rounds, when it has no tree to grow.
+   */
   shareRows(rows: SharedRows): ((from: number, to: number) => Promise<number>) | undefined {
     const helper = this.helpers[0];
     // Below sharedRowsMin row-outputs (SHARED_ROWS_MIN) a round's evaluation takes less than the messages.

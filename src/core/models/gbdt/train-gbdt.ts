@@ -74,24 +74,15 @@ export async function trainGbdt(options: TrainGbdtOptions): Promise<GbdtModel> {
         const grown: (Tree | Promise<Tree>)[] = [];
         grower.beginRound?.(together);
         for (let j = 0; j < together; j++) {
-          // Without row sampling, a helper thread may take the tree from the shared rows, its
-          // gradients included (no random draws are skipped: quantise draws only when sampling).
-          if (!drawn && partner) {
-            const features = splittable(chooseFeatures(matrix.features, params.colsampleByTree, random), canSplit);
-            const away = grower.growFromRows?.(k + j, j, features);
-            if (away) {
-              grown.push(away);
-              continue;
-            }
-            grown.push(grower.grow(rows.quantise(j, rows.gradients(k + j, j)), rows.sets[j]!.active, features, rows.sets[j]!.nodeOfRow));
-            continue;
-          }
           // A row whose quantised g and h are both 0 adds nothing to any histogram: skipping it
-          // changes no sum, and late rounds have many such confidently classified rows.
-          const q = rows.quantise(j, rows.gradients(k + j, j), drawn);
+          // changes no sum, and late rounds have many such confidently classified rows. Without
+          // row sampling a helper thread may take the tree from the shared rows, its gradients
+          // included (quantise draws only when sampling, so no draw moves).
+          const q = drawn || !partner ? rows.quantise(j, rows.gradients(k + j, j), drawn) : undefined;
           const features = splittable(chooseFeatures(matrix.features, params.colsampleByTree, random), canSplit);
           const set = rows.sets[j]!;
-          grown.push(grower.grow(q, set.active, features, set.nodeOfRow));
+          const away = q ? undefined : grower.growFromRows?.(k + j, j, features);
+          grown.push(away ?? grower.grow(q ?? rows.quantise(j, rows.gradients(k + j, j)), set.active, features, set.nodeOfRow));
         }
         // Each tree's leaves go into its class's margins as soon as it is there (a tree grown on
         // this thread before the helpers' come back); one tree per class, so in any order.
