@@ -55,7 +55,7 @@ export interface RowsLayout {
   y: number;
   w: number;
   /** Each RowSet's arrays. */
-  sets: { g: number; h: number; gq: number; hq: number; nodeOfRow: number; active: number }[];
+  sets: { g: number; h: number; gq: number; hq: number; nodeOfRow: number; active: number; drawn: number }[];
   /** 16 bytes: a partner thread's gradient maxima (the caller's are at 0). */
   partnerOut: number;
 }
@@ -69,17 +69,25 @@ export interface RowsLayout {
 export function quantiseShared(k: RowKernels, shared: SharedRows, c: number, j: number): { q: Quantised; active: Uint8Array; nodeOfRow: Int32Array } {
   const { memory, layout: at, rows: n, classes: K } = shared;
   const s = at.sets[j]!;
-  k.gradients(at.proba, at.y, at.w, n, K, K === 2 ? 1 : c, K === 2 ? 1 : 2, s.g, s.h, at.partnerOut);
-  const [gMax, hMax] = new Float64Array(memory.buffer, at.partnerOut, 2);
-  const gUnit = unitFor(gMax!);
-  const hUnit = unitFor(hMax!);
-  k.quantise(s.g, s.h, n, 1 / gUnit, 1 / hUnit, 0, s.gq, s.hq, s.active);
-  const buffer = memory.buffer;
-  return {
-    q: { g: new Int32Array(buffer, s.gq, n), h: new Int32Array(buffer, s.hq, n), gUnit, hUnit },
-    active: new Uint8Array(buffer, s.active, n),
-    nodeOfRow: new Int32Array(buffer, s.nodeOfRow, n),
-  };
+  const q = quantiseSet(k, memory, at, n, j, gradientsOf(k, memory, at, n, K, c, j, at.partnerOut), 0);
+  return { q, active: new Uint8Array(memory.buffer, s.active, n), nodeOfRow: new Int32Array(memory.buffer, s.nodeOfRow, n) };
+}
+
+/** Class c's gradients into set j (BoostRows.gradients), their maxima left at byte `out`. */
+function gradientsOf(k: RowKernels, memory: WebAssembly.Memory, at: RowsLayout, n: number, K: number, c: number, j: number, out: number): { g: number; h: number } {
+  const s = at.sets[j]!;
+  k.gradients(at.proba, at.y, at.w, n, K, K === 2 ? 1 : c, K === 2 ? 1 : 2, s.g, s.h, out);
+  const [g, h] = new Float64Array(memory.buffer, out, 2);
+  return { g: g!, h: h! };
+}
+
+/** Set j's gradients in fixed point (BoostRows.quantise), rows drawn where `drawnAt` (0: all). */
+function quantiseSet(k: RowKernels, memory: WebAssembly.Memory, at: RowsLayout, n: number, j: number, max: { g: number; h: number }, drawnAt: number): Quantised {
+  const s = at.sets[j]!;
+  const gUnit = unitFor(max.g);
+  const hUnit = unitFor(max.h);
+  k.quantise(s.g, s.h, n, 1 / gUnit, 1 / hUnit, drawnAt, s.gq, s.hq, s.active);
+  return { g: new Int32Array(memory.buffer, s.gq, n), h: new Int32Array(memory.buffer, s.hq, n), gUnit, hUnit };
 }
 
 /**
@@ -213,7 +221,6 @@ function wasmRows({ y, weights, classes: K, sets, treeSize, shared: wantShared }
   let total = 0;
   for (let i = 0; i < n; i++) total += w[i]!;
   const margins = f64(at.margins, n * outputs);
-  const result = f64(0, 2);
   const value = f64(at.value, treeSize);
   const all = at.sets.map((s) => ({
     g: f64(s.g, n),
@@ -238,19 +245,11 @@ function wasmRows({ y, weights, classes: K, sets, treeSize, shared: wantShared }
           return mean(mine + (await theirs));
         }
       : undefined,
-    gradients: (c, j) => {
-      const s = at.sets[j]!;
-      k.gradients(at.proba, at.y, at.w, n, K, K === 2 ? 1 : c, K === 2 ? 1 : 2, s.g, s.h, 0);
-      return { g: result[0]!, h: result[1]! };
-    },
+    gradients: (c, j) => gradientsOf(k, memory, at, n, K, c, j, 0),
     quantise: (j, max, drawn) => {
-      const s = at.sets[j]!;
       const set = all[j]!;
       if (drawn) fillDrawn(set.drawn, drawn);
-      const gUnit = unitFor(max.g);
-      const hUnit = unitFor(max.h);
-      k.quantise(s.g, s.h, n, 1 / gUnit, 1 / hUnit, drawn ? s.drawn : 0, s.gq, s.hq, s.active);
-      return (set.q = { g: i32(s.gq, n), h: i32(s.hq, n), gUnit, hUnit });
+      return (set.q = quantiseSet(k, memory, at, n, j, max, drawn ? at.sets[j]!.drawn : 0));
     },
     addLeaves: (c, j, leaves) => {
       value.set(leaves);
