@@ -20,6 +20,13 @@ const DATA_PAGE = 0;
 const DICTIONARY_PAGE = 2;
 const DATA_PAGE_V2 = 3;
 
+/**
+ * This thread's index kernel, kept from load to load: its memory stays grown and faulted in. Safe
+ * to share: a page's look-up runs start to end without a pause, and its dictionary is copied in
+ * whenever another array comes.
+ */
+let threadGather: HybridGather | undefined;
+
 /** Buffers reused from page to page (each page is finished before the next is read). */
 export class Scratch {
   /** Int32 like the indices, so the hybrid decoder sees one array type (and stays monomorphic). */
@@ -32,7 +39,7 @@ export class Scratch {
 
   /** The index decoder and look-up (hybrid-gather.ts): WebAssembly, or its JS twin where there is none. */
   gatherKernel(): HybridGather {
-    return (this.kernel ??= hybridGatherWasm() ?? new HybridGatherJs());
+    return (this.kernel ??= threadGather ??= hybridGatherWasm() ?? new HybridGatherJs());
   }
 
   levelBuffer(n: number): Int32Array {

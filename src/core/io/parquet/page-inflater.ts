@@ -65,7 +65,7 @@ export class PageInflater {
       return file.subarray(start, end);
     }
     if (codec === SNAPPY) {
-      if (this.snappy === undefined) this.snappy = snappyWasm();
+      if (this.snappy === undefined) this.snappy = threadSnappy === undefined ? (threadSnappy = snappyWasm()) : threadSnappy;
       if (this.snappy) return this.snappy.uncompress(file, start, end, size);
       if (this.scratch.length < size) this.scratch = new Uint8Array(Math.max(size, this.scratch.length * 2));
       snappyUncompress(file, start, end, this.scratch, size);
@@ -77,6 +77,12 @@ export class PageInflater {
     return out;
   }
 }
+
+/**
+ * This thread's snappy decoder (null: none here), kept from load to load as the index kernel is
+ * (native-column.ts): a page's bytes are read out of its memory before the next page is inflated.
+ */
+let threadSnappy: ReturnType<typeof snappyWasm> | undefined;
 
 async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
   const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
