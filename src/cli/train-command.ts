@@ -60,9 +60,10 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
 
   // Forests grow on every core, whole trees per thread; so do the trees of a softmax round (one per
   // class). A binary round has one tree, which grows on this thread (the round pool sends the
-  // helpers nothing then). Helper threads start while the data loads.
+  // helpers nothing then). A logistic fit on enough rows computes half of them on the round pool's
+  // helper. Helper threads start while the data loads.
   const forestPool = model === 'rf' && device === 'cpu' ? parallelForestGrower() : undefined;
-  const roundPool = model === 'gbdt' && device === 'cpu' ? parallelRoundGrower() : undefined;
+  const roundPool = (model === 'gbdt' || model === 'logistic') && device === 'cpu' ? parallelRoundGrower() : undefined;
   const starting = Promise.all([forestPool?.start(), roundPool?.start()]);
   const loading = loadBoth(trainPath, testPath);
   // This thread waits for the data worker meanwhile: the model's kernels compile now, not in the fit.
@@ -76,7 +77,7 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   try {
     const progress = progressLine('training');
     const fitted = await trainModel(train, {
-      engines: gpu?.engines ?? { forestGrower: forestPool, grower: roundPool },
+      engines: gpu?.engines ?? { forestGrower: forestPool, grower: roundPool, logisticPartner: roundPool?.logisticPartner },
       model,
       label,
       maxBins: bins,

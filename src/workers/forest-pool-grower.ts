@@ -3,6 +3,7 @@ import type { ForestData, GrowForestParams } from '../core/models/forest/grow-fo
 import type { ForestTree } from '../core/models/forest/types.ts';
 import { CLAIM, claimMark } from './forest-pool-protocol.ts';
 import { ForestPool, type SpawnForestHelper } from './forest-pool.ts';
+import { canShareMemory } from './share-memory.ts';
 
 /** A ForestGrowerFactory whose helper threads outlive one training (started on first use). */
 export interface ParallelForestGrowerFactory extends ForestGrowerFactory {
@@ -156,8 +157,3 @@ const nextTask: (task: () => void) => void =
           channel.port2.postMessage(null);
         };
       })();
-
-/** Whether threads here can share memory: always in Node, on a page only when it is cross-origin isolated. */
-function canShareMemory(): boolean {
-  return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
-}

@@ -2,6 +2,8 @@ import { evaluateRows, quantiseShared, type SharedRows } from '../core/models/gb
 import { rowKernels, type RowKernels } from '../core/models/gbdt/boost-rows-wasm.ts';
 import { cpuGrower, type TreeGrower } from '../core/models/gbdt/grower.ts';
 import type { Tree } from '../core/models/gbdt/types.ts';
+import { freeRows, partObjective } from '../core/models/logistic/objective.ts';
+import { failPartner, servePartner } from '../core/models/logistic/partner.ts';
 import { precompile } from '../core/models/wasm-module.ts';
 import type { RoundHelperMessage, RoundHelperReply } from './round-pool-protocol.ts';
 
@@ -11,7 +13,7 @@ import type { RoundHelperMessage, RoundHelperReply } from './round-pool-protocol
  */
 export function roundHelper(reply: (message: RoundHelperReply, transfer: ArrayBuffer[]) => void): (message: RoundHelperMessage) => Promise<void> {
   // Its kernels compile now, as the thread starts, not in its first tree.
-  precompile('boosting');
+  precompile('boosting', 'logistic');
   let grower: TreeGrower | undefined;
   let nodeOfRow = new Int32Array(0);
   let rows: { kernels: RowKernels; shared: SharedRows } | undefined;
@@ -42,6 +44,17 @@ export function roundHelper(reply: (message: RoundHelperReply, transfer: ArrayBu
         const input = quantiseShared(rows.kernels, rows.shared, message.c, message.j);
         // The leaves go into the shared set: none to send.
         send(await grower.grow(input.q, input.active, message.features, input.nodeOfRow), new Int32Array(0), start);
+      } else if (message.type === 'logistic') {
+        const { design, y, sampleWeight, classes } = message.part;
+        let term: (w: Float64Array, grad: Float64Array) => number;
+        try {
+          term = partObjective(design, y, sampleWeight, classes);
+        } catch (error) {
+          failPartner(message.channel);
+          throw error;
+        }
+        // This thread answers the fit's evaluations until it ends (the channel's stop).
+        servePartner(message.channel, freeRows(classes) * (design.width + 1), term);
       } else if (message.type === 'tree') {
         if (!grower) throw new Error('a tree asked for before its matrix');
         const start = performance.now();

@@ -1,11 +1,13 @@
 import type { SharedRows } from '../core/models/gbdt/boost-rows.ts';
 import type { Quantised } from '../core/models/gbdt/quantise.ts';
 import type { GbdtParams, Tree } from '../core/models/gbdt/types.ts';
+import type { LogisticProblem } from '../core/models/logistic/engine.ts';
 
 /**
  * To a boosting helper: the training's matrix (copied once), a tree to grow, the boosting rows in
  * shared memory and a range of them to evaluate (probabilities and loss, between rounds), or the
- * end of the training.
+ * end of the training. A logistic fit's partner: the second part of its rows (moved) and the
+ * shared memory its evaluations go through (see PartnerChannel), served until the fit ends.
  */
 export type RoundHelperMessage =
   | { type: 'matrix'; rows: number; features: number; bins: Uint8Array; binCounts: Int32Array; params: GbdtParams }
@@ -13,7 +15,8 @@ export type RoundHelperMessage =
   | { type: 'rows'; rows: SharedRows }
   | { type: 'evaluate'; from: number; to: number }
   | { type: 'treeFromRows'; c: number; j: number; features: Int32Array }
-  | { type: 'drop' };
+  | { type: 'drop' }
+  | { type: 'logistic'; part: LogisticProblem; channel: SharedArrayBuffer };
 
 /**
  * A tree's reply says when the helper finished it (performance.timeOrigin + now(), ms) and how long

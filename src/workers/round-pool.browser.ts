@@ -5,7 +5,8 @@ export type { RoundGrowerFactory };
 /**
  * The round pool (round-pool.ts) in the browser, for the train worker: `threads` (default: the
  * logical cores, at most 8) grow a softmax round's trees at once. Messages are copies, so no shared
- * memory (cross-origin isolation) is needed.
+ * memory (cross-origin isolation) is needed for that; a logistic fit's partner needs it (one thread
+ * otherwise).
  */
 export function parallelRoundGrower(options: { threads?: number } = {}): RoundGrowerFactory {
   return roundGrowerFactory(Math.max(1, options.threads ?? Math.min(8, navigator.hardwareConcurrency || 1)), spawnBrowserHelper);

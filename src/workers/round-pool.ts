@@ -3,8 +3,13 @@ import type { SharedRows } from '../core/models/gbdt/boost-rows.ts';
 import { cpuGrower, type GrowerFactory, type TreeGrower } from '../core/models/gbdt/grower.ts';
 import type { Quantised } from '../core/models/gbdt/quantise.ts';
 import type { GbdtParams, Tree } from '../core/models/gbdt/types.ts';
+import type { DesignColumn } from '../core/models/logistic/design-matrix.ts';
+import type { LogisticProblem } from '../core/models/logistic/engine.ts';
+import { freeRows } from '../core/models/logistic/objective.ts';
+import { PartnerChannel, type LogisticPartner, type LogisticPartnerFactory } from '../core/models/logistic/partner.ts';
 import { helperReady } from './helper-ready.ts';
 import type { RoundHelperMessage, RoundHelperReply } from './round-pool-protocol.ts';
+import { canShareMemory } from './share-memory.ts';
 
 /** A helper thread as the pool sees it, whatever the platform (round-pool.node.ts, round-pool.browser.ts). */
 export interface RoundHelperThread {
@@ -22,6 +27,8 @@ export type SpawnRoundHelper = (index: number) => RoundHelperThread;
 /** A GrowerFactory whose helper threads outlive one training (started on first use, or by `start`). */
 export interface RoundGrowerFactory extends GrowerFactory {
   readonly threads: number;
+  /** A logistic fit's partner on the first helper (see LogisticPartner), for parts of at least `logisticPartMin` (LOGISTIC_PART_MIN). */
+  readonly logisticPartner: LogisticPartnerFactory;
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -33,7 +40,7 @@ export interface RoundGrowerFactory extends GrowerFactory {
  * sent (RoundGrower.shareOut). Every tree is the one-thread grower's, so the model is the same bit
  * for bit. Binary boosting has one tree a round: it runs on the caller alone.
  */
-export function roundGrowerFactory(threads: number, spawn: SpawnRoundHelper, options: { sharedRowsMin?: number } = {}): RoundGrowerFactory {
+export function roundGrowerFactory(threads: number, spawn: SpawnRoundHelper, options: { sharedRowsMin?: number; logisticPartMin?: number } = {}): RoundGrowerFactory {
   let helpers: Promise<Helper[]> | undefined;
   const start = (): Promise<Helper[]> => (helpers ??= Promise.all(Array.from({ length: threads - 1 }, (_, index) => Helper.spawn(spawn, index))));
   const factory: GrowerFactory = async (matrix, params) => {
@@ -50,8 +57,24 @@ export function roundGrowerFactory(threads: number, spawn: SpawnRoundHelper, opt
     }
     return new RoundGrower(local, started, matrix, params, options.sharedRowsMin ?? SHARED_ROWS_MIN);
   };
+  const logisticPartner: LogisticPartnerFactory = async (part) => {
+    const { design, classes } = part;
+    const length = freeRows(classes) * (design.width + 1);
+    if (threads === 1 || design.rows * length < (options.logisticPartMin ?? LOGISTIC_PART_MIN) || !canShareMemory()) return undefined;
+    let helper: Helper;
+    try {
+      helper = (await start())[0]!;
+    } catch {
+      helpers = undefined;
+      return undefined;
+    }
+    const channel = new PartnerChannel(length);
+    helper.sendLogistic(part, channel.buffer);
+    return new Partner(channel);
+  };
   return Object.assign(factory, {
     threads,
+    logisticPartner,
     start: async () => void (await start().catch(() => (helpers = undefined))),
     close: async () => {
       const running = helpers;
@@ -63,6 +86,38 @@ export function roundGrowerFactory(threads: number, spawn: SpawnRoundHelper, opt
 
 /** The fewest rows × outputs whose evaluation is shared with a helper (see shareRows). */
 export const SHARED_ROWS_MIN = 200_000;
+
+/**
+ * The fewest values (rows × free class rows × (width + 1)) in a logistic fit's second part that
+ * go to a partner thread: below it an evaluation costs less than its messages and the helper's
+ * cold start (phishing's 2,340 rows × 31: 73k, one thread; CIC-IDS's 2,525 × 7 × 78: 1.4M, two).
+ */
+export const LOGISTIC_PART_MIN = 500_000;
+
+/**
+ * A logistic fit's partner on a helper: the part went once (copies of its arrays, moved), with the
+ * channel the evaluations go through; the helper serves it until `dispose`.
+ */
+class Partner implements LogisticPartner {
+  private disposed = false;
+
+  constructor(private readonly channel: PartnerChannel) {}
+
+  send(w: Float64Array): void {
+    if (this.disposed) throw new Error('the logistic partner has ended');
+    this.channel.send(w);
+  }
+
+  receive(grad: Float64Array): number {
+    return this.channel.receive(grad);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.channel.stop();
+  }
+}
 
 /** A tree asked for, waiting for its round's requests to be shared out. */
 interface Request {
@@ -294,6 +349,15 @@ class Helper {
     const loss = new Promise<number>((resolve, reject) => this.evaluations.push({ resolve, reject }));
     this.send({ type: 'evaluate', from, to });
     return loss;
+  }
+
+  /** A logistic part, its arrays copied and moved (views would send their whole buffers), served through `channel` (PartnerChannel). */
+  sendLogistic(part: LogisticProblem, channel: SharedArrayBuffer): void {
+    const columns = part.design.columns.map((c): DesignColumn => (c.kind === 'dense' ? { kind: 'dense', values: c.values.slice() } : { ...c, rows: c.rows.slice(), values: c.values.slice(), blockStarts: c.blockStarts.slice() }));
+    const design = { ...part.design, columns, hot: part.design.hot.slice() };
+    const [y, sampleWeight] = [part.y.slice(), part.sampleWeight.slice()];
+    const buffers = [...columns.flatMap((c) => (c.kind === 'dense' ? [c.values.buffer] : [c.rows.buffer, c.values.buffer, c.blockStarts.buffer])), design.hot.buffer, y.buffer, sampleWeight.buffer];
+    this.thread.postMessage({ type: 'logistic', part: { design, y, sampleWeight, classes: part.classes }, channel }, buffers as ArrayBuffer[]);
   }
 
   async terminate(): Promise<void> {

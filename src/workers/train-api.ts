@@ -3,6 +3,7 @@ import { classificationMetrics } from '../core/metrics/classification-metrics.ts
 import { encodeLabels } from '../core/models/labels.ts';
 import type { ForestGrowerFactory } from '../core/models/forest/forest-grower.ts';
 import type { GrowerFactory } from '../core/models/gbdt/grower.ts';
+import type { LogisticPartnerFactory } from '../core/models/logistic/partner.ts';
 import { predictModel, predictModelWith, trainModel, type TrainedModel, type TrainEngines, type TrainProgress } from '../core/models/train-model.ts';
 import type { GpuEngines } from '../gpu/engine.ts';
 import { stratifiedSplit } from './stratified-split.ts';
@@ -14,8 +15,11 @@ export type { GpuProbe, LossPoint, TrainRequest, TrainResult, TrainUpdate };
 export interface TrainPlatform {
   /** The WebGPU entry point of this host (a worker's navigator.gpu); none means CPU only. */
   gpu?: () => GPU | undefined;
-  /** Boosting's CPU grower with a softmax round's trees on several threads (round pool; binary rounds stay on this thread), when this host can run one. */
-  roundGrower?: () => GrowerFactory;
+  /**
+   * Boosting's CPU grower with a softmax round's trees on several threads (round pool; binary rounds
+   * stay on this thread), and its logistic partner, when this host can run one.
+   */
+  roundGrower?: () => GrowerFactory & { logisticPartner?: LogisticPartnerFactory };
   /** The random forest's CPU grower on several threads (forest pool), when this host can run one. */
   forestGrower?: () => ForestGrowerFactory;
 }
@@ -134,7 +138,8 @@ export class TrainApi {
     signal: AbortSignal,
   ): Promise<{ trained: TrainedModel; notice: string | null; engines?: TrainEngines }> {
     // CPU runs grow trees on every core the host gives (the same trees as one thread).
-    const cpu: TrainEngines = { grower: this.platform.roundGrower?.(), forestGrower: this.platform.forestGrower?.() };
+    const rounds = this.platform.roundGrower?.();
+    const cpu: TrainEngines = { grower: rounds, forestGrower: this.platform.forestGrower?.(), logisticPartner: rounds?.logisticPartner };
     const run = (engines: TrainEngines | undefined = cpu) => {
       log.reset();
       return trainModel(train, {

@@ -11,7 +11,8 @@ import { trainGbdtOnTable } from './gbdt/train-on-table.ts';
 import type { GbdtModel, GbdtParams } from './gbdt/types.ts';
 import { predictLogisticTable } from './logistic/predict-logistic.ts';
 import type { LogisticEngine } from './logistic/engine.ts';
-import { trainLogisticOnTable, trainLogisticOnTableWith } from './logistic/train-logistic-on-table.ts';
+import type { LogisticPartnerFactory } from './logistic/partner.ts';
+import { trainLogisticOnTable, trainLogisticOnTableWith, trainLogisticOnTableWithPartner } from './logistic/train-logistic-on-table.ts';
 import type { LogisticModel, LogisticParams, LogisticProgress } from './logistic/types.ts';
 import type { TrainedOnTable } from './training-rows.ts';
 
@@ -41,6 +42,8 @@ export interface TrainEngines {
   predictForest?: (model: ForestModel, matrix: FeatureMatrix) => Promise<Float32Array>;
   /** Runs a logistic fit's first (f32) phase; the fit ends on the CPU either way (CPU only when absent). */
   logistic?: LogisticEngine;
+  /** A CPU logistic fit's partner thread for half of the rows (the same model; one thread when absent). */
+  logisticPartner?: LogisticPartnerFactory;
 }
 
 export interface TrainModelOptions {
@@ -90,6 +93,7 @@ export async function trainModel(table: Table, options: TrainModelOptions): Prom
   };
   const engine = options.engines?.logistic;
   if (engine) return trainLogisticOnTableWith(table, logistic, engine);
+  if (options.engines?.logisticPartner) return trainLogisticOnTableWithPartner(table, logistic, options.engines.logisticPartner);
   return { ...trainLogisticOnTable(table, logistic), device: 'cpu' };
 }
 

@@ -1,3 +1,4 @@
+import { lowerBound } from '../lower-bound.ts';
 /**
  * Cut points for at most `maxRealBins` bins of the finite values given (which it may sort in
  * place), as XGBoost's `hist`: with few distinct values every value gets its own bin (cuts
@@ -156,16 +157,4 @@ export function binOf(cuts: Float64Array, v: number): number {
 function between(a: number, b: number): number {
   const mid = a + (b - a) / 2;
   return mid > a && mid <= b ? mid : b;
-}
-
-/** The first index whose value is ≥ v, in a sorted array. */
-function lowerBound(sorted: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

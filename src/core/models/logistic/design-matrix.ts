@@ -1,3 +1,5 @@
+import { lowerBound } from '../lower-bound.ts';
+
 /**
  * Rows per block of the objective and of prediction: a block's scores (classes × BLOCK Float64)
  * stay in cache while every column of the block is added to them.
@@ -69,6 +71,29 @@ export function designColumn(v: Float64Array, mean: number, std: number, nonZero
   }
   blockStarts[blockStarts.length - 1] = p;
   return { kind: 'sparse', rows, values, shift: mean / std, blockStarts };
+}
+
+/**
+ * Rows [from, to) of a design as a design of their own: dense columns and the one-hot indices are
+ * views, a sparse column's entries are re-based to the part's rows. Its objective over its own
+ * blocks is the same arithmetic as over those rows of the whole (see logisticObjective).
+ */
+export function designPart(design: DesignMatrix, from: number, to: number): DesignMatrix {
+  if (from === 0 && to === design.rows) return design;
+  const n = to - from;
+  const columns = design.columns.map((column): DesignColumn => {
+    if (column.kind === 'dense') return { kind: 'dense', values: column.values.subarray(from, to) };
+    const a = lowerBound(column.rows, from);
+    const b = lowerBound(column.rows, to);
+    const rows = column.rows.slice(a, b);
+    for (let p = 0; p < rows.length; p++) rows[p]! -= from;
+    const blockStarts = new Int32Array(Math.ceil(n / BLOCK) + 1);
+    for (let k = 0; k < blockStarts.length - 1; k++) blockStarts[k] = lowerBound(rows, k * BLOCK);
+    blockStarts[blockStarts.length - 1] = rows.length;
+    return { kind: 'sparse', rows, values: column.values.subarray(a, b), shift: column.shift, blockStarts };
+  });
+  const { groups } = design;
+  return { rows: n, width: design.width, columns, groups, hot: design.hot.subarray(from * groups, to * groups) };
 }
 
 /** Column j's standardised values as Float32, one per row (tests and the GPU upload). */

@@ -3,7 +3,8 @@ import { trainingRows, type TrainedOnTable, type TrainOnTableOptions } from '../
 import type { LogisticEngine } from './engine.ts';
 import { fitLinearDesign } from './recipe.ts';
 import { trainLogisticOnDevice } from './train-logistic-on-device.ts';
-import { trainLogistic, type TrainLogisticOptions } from './train-logistic.ts';
+import type { LogisticPartnerFactory } from './partner.ts';
+import { trainLogistic, trainLogisticWith, type TrainLogisticOptions } from './train-logistic.ts';
 import { DEFAULT_LOGISTIC_PARAMS, type LogisticModel, type LogisticParams, type LogisticProgress } from './types.ts';
 
 type Options = TrainOnTableOptions<LogisticParams, LogisticProgress>;
@@ -18,6 +19,14 @@ export function trainLogisticOnTable(table: Table, options: Options): TrainedOnT
   const t0 = performance.now();
   const { fit, features, unlabelledRows } = prepare(table, options);
   return { model: trainLogistic(fit), features, fitSeconds: (performance.now() - t0) / 1000, unlabelledRows };
+}
+
+/** As `trainLogisticOnTable`, with a partner thread for half of the rows where `partners` gives one (the same model); device `cpu ×2` then. */
+export async function trainLogisticOnTableWithPartner(table: Table, options: Options, partners: LogisticPartnerFactory): Promise<TrainedOnTable<LogisticModel> & { device: string }> {
+  const t0 = performance.now();
+  const { fit, features, unlabelledRows } = prepare(table, options);
+  const { model, threads } = await trainLogisticWith(fit, partners);
+  return { model, device: threads > 1 ? `cpu ×${threads}` : 'cpu', features, fitSeconds: (performance.now() - t0) / 1000, unlabelledRows };
 }
 
 /** As `trainLogisticOnTable`, with the fit's first phase on a device engine (see `trainLogisticOnDevice`). */

@@ -1,6 +1,7 @@
 import { fitVectors } from './fit-kernels.ts';
-import { lbfgs, type LbfgsOptions, type LbfgsResult } from './lbfgs.ts';
-import { freeRows, logisticObjective } from './objective.ts';
+import { lbfgs, minimiseLbfgs, type LbfgsOptions, type LbfgsResult } from './lbfgs.ts';
+import { freeRows, logisticObjective, logisticObjectiveWith, secondPart } from './objective.ts';
+import type { LogisticPartnerFactory } from './partner.ts';
 import type { DesignMatrix } from './design-matrix.ts';
 import type { LinearRecipe } from './recipe.ts';
 import { DEFAULT_LOGISTIC_PARAMS, type LogisticModel, type LogisticParams, type LogisticProgress } from './types.ts';
@@ -27,8 +28,8 @@ export interface LogisticFit {
   sampleWeight: Float64Array;
   /** W = 0, free rows × (width + 1). */
   w0: Float64Array;
-  /** The f64 objective on the CPU. */
-  objective: (w: Float64Array, grad: Float64Array) => number;
+  /** The f64 objective on the CPU (made on first use: its kernels copy the design). */
+  readonly objective: (w: Float64Array, grad: Float64Array) => number;
   /** L-BFGS options; iterations are reported from `offset` on. */
   lbfgsOptions(offset?: number): LbfgsOptions;
   model(result: LbfgsResult, iterations: number, evaluations: number): LogisticModel;
@@ -47,12 +48,15 @@ export function prepareLogisticFit(options: TrainLogisticOptions): LogisticFit {
   let total = 0;
   for (const s of sampleWeight) total += s;
   const w0 = new Float64Array(freeRows(K) * (design.width + 1));
+  let objective: LogisticFit['objective'] | undefined;
   return {
     params,
     K,
     sampleWeight,
     w0,
-    objective: logisticObjective(design, y, sampleWeight, K, params.c),
+    get objective() {
+      return (objective ??= logisticObjective(design, y, sampleWeight, K, params.c));
+    },
     lbfgsOptions: (offset = 0) => ({
       maxIterations: params.maxIterations,
       tolerance: params.tolerance,
@@ -83,6 +87,25 @@ export function trainLogistic(options: TrainLogisticOptions): LogisticModel {
   let step = steps.next();
   while (!step.done) step = steps.next(fit.objective(step.value.x, step.value.grad));
   return fit.model(step.value, step.value.iterations, step.value.evaluations);
+}
+
+/**
+ * `trainLogistic` with the second part of the rows' data term (see logisticObjective) on a partner
+ * thread, where `partners` gives one: the same model bit for bit, on two cores. `threads`: 2 when
+ * the partner took part, else 1.
+ */
+export async function trainLogisticWith(options: TrainLogisticOptions, partners: LogisticPartnerFactory): Promise<{ model: LogisticModel; threads: number }> {
+  const fit = prepareLogisticFit(options);
+  const { design, y } = options;
+  const partner = await partners(secondPart({ design, y, sampleWeight: fit.sampleWeight, classes: fit.K })).catch(() => undefined);
+  if (!partner) return { model: trainLogistic(options), threads: 1 };
+  try {
+    const objective = logisticObjectiveWith(design, y, fit.sampleWeight, fit.K, fit.params.c, partner);
+    const result = minimiseLbfgs(objective.evaluate, fit.w0, fit.lbfgsOptions());
+    return { model: fit.model(result, result.iterations, result.evaluations), threads: objective.partnered() ? 2 : 1 };
+  } finally {
+    partner.dispose();
+  }
 }
 
 /** scikit-learn's class weights: given per class, or "balanced" n / (K · count), else 1. */
