@@ -83,6 +83,47 @@ describe('logistic fit kernels', () => {
     }
   });
 
+  it('the objective\'s row loops: WebAssembly and JS give the same bits (−|z|, binary loss and residuals, softmax pick and subtract, sums)', () => {
+    const d = design(3001, 7);
+    const n = 3001;
+    const random = createRandom(8);
+    for (const K of [2, 4]) {
+      const free = K === 2 ? 1 : K;
+      const y = Int32Array.from({ length: n }, () => random.int(K));
+      const sampleWeight = Float64Array.from({ length: n }, () => 0.25 + random.next() * 2);
+      const wasm = fitKernels(d.columns, free, true, { y, sampleWeight });
+      const js = fitKernels(d.columns, free, false, { y, sampleWeight });
+      const fill = (k: typeof wasm) => {
+        for (let i = 0; i < k.buffer.length; i++) k.buffer[i] = (Math.sin(i * 0.7) * 30) / (1 + (i % 5));
+        // Scores at and around 0 (the branches of max(s, 0) and σ), and far out.
+        k.buffer.set([0, -0, 1e-300, -1e-300, 800, -800, 36, -36], 0);
+      };
+      for (const [start, m] of [[0, BLOCK], [BLOCK, 953], [5, 7]] as const) {
+        fill(wasm);
+        fill(js);
+        expect(wasm.sum(3, m)).toBe(js.sum(3, m));
+        if (K === 2) {
+          for (const k of [wasm, js]) {
+            k.negAbs(m);
+            k.exp(k.e, m);
+            k.buffer.copyWithin(k.f, k.e, k.e + m);
+            k.log1p(k.f, m);
+          }
+          expect(wasm.binaryTail(start, m)).toBe(js.binaryTail(start, m));
+        } else {
+          for (const k of [wasm, js]) {
+            k.rowMax(K, m);
+            k.pickShift(start, m);
+            k.subtractWeights(start, m);
+          }
+        }
+        // The block's m values of Z's rows, E and F (WebAssembly's exp also writes the value after an odd m: scratch).
+        const used = (k: typeof wasm) => [...Array.from({ length: free }, (_, r) => r * BLOCK), k.e, k.f].map((o) => bits(k.buffer.subarray(o, o + m))).join();
+        expect(used(wasm)).toBe(used(js));
+      }
+    }
+  });
+
   it('the objective: same bits on both kernel sets; its gradient matches finite differences (dense, sparse and one-hot columns)', () => {
     const n = 3000;
     const d = design(n, 2);

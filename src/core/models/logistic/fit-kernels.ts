@@ -1,7 +1,22 @@
 import { BLOCK, type DesignColumn } from './design-matrix.ts';
 import { jsVectors, type VectorSpace } from './lbfgs.ts';
 import { EXP_SHIFT_WASM, EXP_WASM, expInPlace, LOG1P_WASM, log1pInPlace } from '../wasm-math.ts';
-import { AXPY4_WASM, AXPY_WASM, DOT4_WASM, DOT_WASM, ROW_MAX_WASM, ROW_SUM_WASM, SCALE_ROWS_WASM, SPARSE_AXPY_WASM, SPARSE_DOT_WASM } from './fit-wasm.ts';
+import {
+  AXPY4_WASM,
+  AXPY_WASM,
+  BINARY_TAIL_WASM,
+  DOT4_WASM,
+  DOT_WASM,
+  NEG_ABS_WASM,
+  PICK_SHIFT_WASM,
+  ROW_MAX_WASM,
+  ROW_SUM_WASM,
+  SCALE_ROWS_WASM,
+  SPARSE_AXPY_WASM,
+  SPARSE_DOT_WASM,
+  SUBTRACT_WEIGHTS_WASM,
+  SUM_WASM,
+} from './fit-wasm.ts';
 import { compileOnce, wasmModule } from '../wasm-module.ts';
 
 /**
@@ -39,14 +54,33 @@ export interface FitKernels {
   rowMax(K: number, m: number): void;
   rowSum(K: number, m: number): void;
   scaleRows(K: number, m: number): void;
+  /** ((0 + buffer[offset]) + buffer[offset + 1]) + …, m values in order. */
+  sum(offset: number, m: number): number;
+  /*
+   * The objective's row loops of a block whose first row is `start` of the labels' rows (these
+   * need `labels`): E[i] = −|Z[i]|; the binary loss Σ wᵢ·(max(s, 0) + F[i] − [yᵢ = 1]·s) with
+   * Z[i] = wᵢ·(σ(s) − [yᵢ = 1]) (σ from E[i] = e^−|s|); F[i] = Z_{yᵢ}[i] − E[i]; Z_{yᵢ}[i] −= wᵢ.
+   */
+  negAbs(m: number): void;
+  binaryTail(start: number, m: number): number;
+  pickShift(start: number, m: number): void;
+  subtractWeights(start: number, m: number): void;
+}
+
+/** A part's class index and sample weight per row, for the objective's row loops. */
+export interface KernelLabels {
+  y: Int32Array;
+  sampleWeight: Float64Array;
 }
 
 const NONE_F = new Float32Array(0);
 const NONE_I = new Int32Array(0);
 
-export function fitKernels(columns: DesignColumn[], free: number, allowWasm = true): FitKernels {
-  return (allowWasm && wasmKernels(columns, free)) || jsKernels(columns, free);
+export function fitKernels(columns: DesignColumn[], free: number, allowWasm = true, labels?: KernelLabels): FitKernels {
+  return (allowWasm && wasmKernels(columns, free, labels)) || jsKernels(columns, free, labels);
 }
+
+const NO_LABELS: KernelLabels = { y: new Int32Array(0), sampleWeight: new Float64Array(0) };
 
 const denseValues = (c: DesignColumn): Float32Array => (c.kind === 'dense' ? c.values : NONE_F);
 const sparseRows = (c: DesignColumn): Int32Array => (c.kind === 'sparse' ? c.rows : NONE_I);
@@ -54,7 +88,10 @@ const sparseValues = (c: DesignColumn): Float32Array => (c.kind === 'sparse' ? c
 
 const bufferLength = (free: number): number => free * BLOCK + 2 * BLOCK + 4;
 
-function jsKernels(design: DesignColumn[], free: number): FitKernels {
+function jsKernels(design: DesignColumn[], free: number, labels = NO_LABELS): FitKernels {
+  const { y, sampleWeight } = labels;
+  const E = free * BLOCK;
+  const F = E + BLOCK;
   const columns = design.map(denseValues);
   const rows = design.map(sparseRows);
   const entries = design.map(sparseValues);
@@ -138,12 +175,58 @@ function jsKernels(design: DesignColumn[], free: number): FitKernels {
       const e = free * BLOCK;
       for (let k = 0; k < K; k++) for (let i = 0; i < m; i++) buffer[k * BLOCK + i]! *= buffer[e + i]!;
     },
+    sum(offset, m) {
+      let s = 0;
+      for (let i = 0; i < m; i++) s += buffer[offset + i]!;
+      return s;
+    },
+    negAbs(m) {
+      for (let i = 0; i < m; i++) buffer[E + i] = -Math.abs(buffer[i]!);
+    },
+    binaryTail(start, m) {
+      let loss = 0;
+      for (let i = 0; i < m; i++) {
+        const s = buffer[i]!;
+        const e = buffer[E + i]!;
+        const w = sampleWeight[start + i]!;
+        const positive = y[start + i] === 1;
+        loss += w * ((s > 0 ? s : 0) + buffer[F + i]! - (positive ? s : 0));
+        const p = s >= 0 ? 1 / (1 + e) : e / (1 + e);
+        buffer[i] = w * (p - (positive ? 1 : 0));
+      }
+      return loss;
+    },
+    pickShift(start, m) {
+      for (let i = 0; i < m; i++) buffer[F + i] = buffer[y[start + i]! * BLOCK + i]! - buffer[E + i]!;
+    },
+    subtractWeights(start, m) {
+      for (let i = 0; i < m; i++) buffer[y[start + i]! * BLOCK + i]! -= sampleWeight[start + i]!;
+    },
   };
 }
 
 // Synchronous compilation: the module is 3.5 KB, under the 4 KB Chrome allows on a page's main thread.
 const kernelModule = compileOnce(
-  () => wasmModule([AXPY_WASM, AXPY4_WASM, DOT_WASM, DOT4_WASM, SPARSE_AXPY_WASM, SPARSE_DOT_WASM, EXP_WASM, EXP_SHIFT_WASM, LOG1P_WASM, ROW_MAX_WASM, ROW_SUM_WASM, SCALE_ROWS_WASM]),
+  () =>
+    wasmModule([
+      AXPY_WASM,
+      AXPY4_WASM,
+      DOT_WASM,
+      DOT4_WASM,
+      SPARSE_AXPY_WASM,
+      SPARSE_DOT_WASM,
+      EXP_WASM,
+      EXP_SHIFT_WASM,
+      LOG1P_WASM,
+      ROW_MAX_WASM,
+      ROW_SUM_WASM,
+      SCALE_ROWS_WASM,
+      SUM_WASM,
+      NEG_ABS_WASM,
+      BINARY_TAIL_WASM,
+      PICK_SHIFT_WASM,
+      SUBTRACT_WEIGHTS_WASM,
+    ]),
   ['logistic'],
 );
 
@@ -172,12 +255,17 @@ interface KernelExports {
   rowMax(zp: number, K: number, stride: number, m: number, ep: number): void;
   rowSum(zp: number, K: number, stride: number, m: number, ep: number): void;
   scaleRows(zp: number, K: number, stride: number, m: number, ep: number): void;
+  sum(p: number, m: number): number;
+  negAbs(zp: number, ep: number, m: number): void;
+  binaryTail(zp: number, ep: number, fp: number, yp: number, wp: number, m: number): number;
+  pickShift(zp: number, ep: number, fp: number, yp: number, m: number, stride: number): void;
+  subtractWeights(zp: number, yp: number, wp: number, m: number, stride: number): void;
 }
 
-function wasmKernels(design: DesignColumn[], free: number): FitKernels | null {
+function wasmKernels(design: DesignColumn[], free: number, labels = NO_LABELS): FitKernels | null {
   const module = kernelModule();
   if (!module) return null;
-  // The buffer first, then each column's arrays, each starting on 16 bytes.
+  // The buffer first, then each column's arrays, then the labels' y and weights, each starting on 16 bytes.
   const length = bufferLength(free);
   // Dense columns are held as f64 here (promoted once, exactly): the loops then load two values per instruction.
   const arrays = [...design.map(denseValues), ...design.map(sparseRows), ...design.map(sparseValues)];
@@ -188,11 +276,18 @@ function wasmKernels(design: DesignColumn[], free: number): FitKernels | null {
     at.push(bytes);
     bytes += Math.ceil((a.length * (j < J ? 8 : 4)) / 16) * 16;
   });
+  const yAt = bytes;
+  bytes += Math.ceil((labels.y.length * 4) / 16) * 16;
+  const weightAt = bytes;
+  bytes += labels.sampleWeight.length * 8;
   if (bytes > MAX_BYTES) return null;
   const memory = allocate(bytes);
   if (!memory) return null;
   const k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
   arrays.forEach((a, j) => (j < J ? new Float64Array(memory.buffer, at[j], a.length) : a instanceof Int32Array ? new Int32Array(memory.buffer, at[j], a.length) : new Float32Array(memory.buffer, at[j], a.length)).set(a as never));
+  new Int32Array(memory.buffer, yAt, labels.y.length).set(labels.y);
+  new Float64Array(memory.buffer, weightAt, labels.sampleWeight.length).set(labels.sampleWeight);
+  const [E, F] = [free * BLOCK * 8, (free + 1) * BLOCK * 8];
   const offsets = at.slice(0, J);
   const rowsAt = at.slice(J, 2 * J);
   const valuesAt = at.slice(2 * J);
@@ -221,6 +316,11 @@ function wasmKernels(design: DesignColumn[], free: number): FitKernels | null {
     rowMax: (K, m) => k.rowMax(0, K, BLOCK * 8, m, free * BLOCK * 8),
     rowSum: (K, m) => k.rowSum(0, K, BLOCK * 8, m, free * BLOCK * 8),
     scaleRows: (K, m) => k.scaleRows(0, K, BLOCK * 8, m, free * BLOCK * 8),
+    sum: (offset, m) => k.sum(offset * 8, m),
+    negAbs: (m) => k.negAbs(0, E, m),
+    binaryTail: (start, m) => k.binaryTail(0, E, F, yAt + 4 * start, weightAt + 8 * start, m),
+    pickShift: (start, m) => k.pickShift(0, E, F, yAt + 4 * start, m, BLOCK),
+    subtractWeights: (start, m) => k.subtractWeights(0, yAt + 4 * start, weightAt + 8 * start, m, BLOCK),
   };
 }
 

@@ -194,3 +194,97 @@ function acrossClasses(name: 'rowMax' | 'rowSum' | 'scaleRows'): WasmFunction {
 export const ROW_MAX_WASM = acrossClasses('rowMax');
 export const ROW_SUM_WASM = acrossClasses('rowSum');
 export const SCALE_ROWS_WASM = acrossClasses('scaleRows');
+
+/*
+ * The objective's per-row loops of a block, twins of the JS ones in fit-kernels.ts (scalar, in row
+ * order, the same operations): y (i32) and the sample weights (f64) are the part's, from the
+ * block's first row.
+ */
+
+/** negAbs(zp, ep, m): E[i] = −|Z[i]|. */
+export const NEG_ABS_WASM: WasmFunction = (() => {
+  const [zp, ep, m, i] = [0, 1, 2, 3];
+  return {
+    name: 'negAbs',
+    params: [I32, I32, I32],
+    results: [],
+    locals: [I32],
+    body: loop(i, m, 1, [...at(ep, i, 3), ...at(zp, i, 3), op.f64Load(), op.f64Abs, op.f64Neg, op.f64Store()]),
+  };
+})();
+
+/**
+ * binaryTail(zp, ep, fp, yp, wp, m) = Σ wᵢ·(max(s, 0) + F[i] − [yᵢ = 1]·s), s = Z[i], in row
+ * order, with Z[i] = wᵢ·(σ(s) − [yᵢ = 1]) (σ from E[i] = e^−|s|: 1/(1 + e) for s ≥ 0, else e/(1 + e)).
+ */
+export const BINARY_TAIL_WASM: WasmFunction = (() => {
+  const [zp, ep, fp, yp, wp, m, i, loss, s, e, w, positive, d] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  return {
+    name: 'binaryTail',
+    params: [I32, I32, I32, I32, I32, I32],
+    results: [F64],
+    locals: [I32, F64, F64, F64, F64, I32, F64],
+    body: [
+      ...loop(i, m, 1, [
+        ...at(zp, i, 3), op.f64Load(), op.set(s),
+        ...at(ep, i, 3), op.f64Load(), op.set(e),
+        ...at(wp, i, 3), op.f64Load(), op.set(w),
+        ...at(yp, i, 2), op.i32Load(), op.i32(1), op.i32Eq, op.set(positive),
+        // loss += w · ((s > 0 ? s : 0) + F[i] − (positive ? s : 0))
+        op.get(loss), op.get(w),
+        op.get(s), op.f64Const(0), op.get(s), op.f64Const(0), op.f64Gt, op.select,
+        ...at(fp, i, 3), op.f64Load(), op.f64Add,
+        op.get(s), op.f64Const(0), op.get(positive), op.select, op.f64Sub,
+        op.f64Mul, op.f64Add, op.set(loss),
+        // Z[i] = w · ((s ≥ 0 ? 1 / (1 + e) : e / (1 + e)) − (positive ? 1 : 0))
+        op.f64Const(1), op.get(e), op.f64Add, op.set(d),
+        ...at(zp, i, 3), op.get(w),
+        op.f64Const(1), op.get(d), op.f64Div, op.get(e), op.get(d), op.f64Div, op.get(s), op.f64Const(0), op.f64Ge, op.select,
+        op.f64Const(1), op.f64Const(0), op.get(positive), op.select, op.f64Sub,
+        op.f64Mul, op.f64Store(),
+      ]),
+      op.get(loss),
+    ],
+  };
+})();
+
+/** sum(p, m) = ((0 + p[0]) + p[1]) + …, in order. */
+export const SUM_WASM: WasmFunction = (() => {
+  const [p, m, i, s] = [0, 1, 2, 3];
+  return {
+    name: 'sum',
+    params: [I32, I32],
+    results: [F64],
+    locals: [I32, F64],
+    body: [...loop(i, m, 1, [op.get(s), ...at(p, i, 3), op.f64Load(), op.f64Add, op.set(s)]), op.get(s)],
+  };
+})();
+
+/** Byte address of Z_{y[i]}[i]: zp + ((y[i] · stride + i) << 3), stride in values. */
+const classCell = (zp: number, yp: number, i: number, stride: number): number[][] => [
+  op.get(zp), ...at(yp, i, 2), op.i32Load(), op.get(stride), op.i32Mul, op.get(i), op.i32Add, op.i32(3), op.i32Shl, op.i32Add,
+];
+
+/** pickShift(zp, ep, fp, yp, m, stride): F[i] = Z_{y[i]}[i] − E[i]. */
+export const PICK_SHIFT_WASM: WasmFunction = (() => {
+  const [zp, ep, fp, yp, m, stride, i] = [0, 1, 2, 3, 4, 5, 6];
+  return {
+    name: 'pickShift',
+    params: [I32, I32, I32, I32, I32, I32],
+    results: [],
+    locals: [I32],
+    body: loop(i, m, 1, [...at(fp, i, 3), ...classCell(zp, yp, i, stride), op.f64Load(), ...at(ep, i, 3), op.f64Load(), op.f64Sub, op.f64Store()]),
+  };
+})();
+
+/** subtractWeights(zp, yp, wp, m, stride): Z_{y[i]}[i] −= w[i]. */
+export const SUBTRACT_WEIGHTS_WASM: WasmFunction = (() => {
+  const [zp, yp, wp, m, stride, i, cell] = [0, 1, 2, 3, 4, 5, 6];
+  return {
+    name: 'subtractWeights',
+    params: [I32, I32, I32, I32, I32],
+    results: [],
+    locals: [I32, I32],
+    body: loop(i, m, 1, [...classCell(zp, yp, i, stride), op.tee(cell), op.get(cell), op.f64Load(), ...at(wp, i, 3), op.f64Load(), op.f64Sub, op.f64Store()]),
+  };
+})();

@@ -1,4 +1,4 @@
-import { fitKernels, type FitKernels } from './fit-kernels.ts';
+import { fitKernels, type FitKernels, type KernelLabels } from './fit-kernels.ts';
 import { BLOCK, type DesignMatrix } from './design-matrix.ts';
 
 /**
@@ -35,9 +35,9 @@ function denseColumns(design: DesignMatrix): number[] {
   return list;
 }
 
-/** The kernels over a design's columns (indexed by design column). */
-export function designKernels(design: DesignMatrix, free: number, allowWasm = true): FitKernels {
-  return fitKernels(design.columns, free, allowWasm);
+/** The kernels over a design's columns (indexed by design column), with its rows' labels for the objective's loops. */
+export function designKernels(design: DesignMatrix, free: number, allowWasm = true, labels?: KernelLabels): FitKernels {
+  return fitKernels(design.columns, free, allowWasm, labels);
 }
 
 /**
@@ -91,12 +91,7 @@ export function blockGradient(design: DesignMatrix, kernels: FitKernels, free: n
   const B = BLOCK;
   const stride = width + 1;
   const block = start / BLOCK;
-  for (let r = 0; r < free; r++) {
-    let s = 0;
-    const o = r * B;
-    for (let i = 0; i < m; i++) s += R[o + i]!;
-    sums[r]! += s;
-  }
+  for (let r = 0; r < free; r++) sums[r]! += kernels.sum(r * B, m);
   const dense = denseColumns(design);
   const quads = dense.length & ~3;
   for (let r = 0; r < free; r++) {
