@@ -70,7 +70,9 @@ export function roundGrowerFactory(threads: number, spawn: SpawnRoundHelper, opt
     }
     const channel = new PartnerChannel(length);
     helper.sendLogistic(part, channel.buffer);
-    return new Partner(channel);
+    if (await channel.serving(() => helper.failed)) return new Partner(channel);
+    channel.stop();
+    return undefined;
   };
   return Object.assign(factory, {
     threads,
@@ -312,6 +314,11 @@ class Helper {
     // while it grows a tree.
     await helperReady(thread, 'boosting helper');
     return new Helper(thread);
+  }
+
+  /** Whether the thread failed (an error, or it ended). */
+  get failed(): boolean {
+    return this.failure !== undefined;
   }
 
   send(message: RoundHelperMessage): void {

@@ -120,6 +120,21 @@ describe('training in the app', { timeout: 300_000 }, () => {
     await page.close();
   });
 
+  it('fits logistic regression with half of the rows on a helper thread (shared memory), the same model as one thread in Node', async () => {
+    const { page, errors } = await openApp(browser, url);
+    await page.getByTestId('train-panel').waitFor({ timeout: 30_000 });
+    await settings(page, { model: 'logistic', device: 'cpu' });
+    const result = await train(page);
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency || 1);
+    expect(result.device).toBe(cores > 1 ? 'cpu ×2' : 'cpu');
+    const { table } = await loadPath(EXAMPLE);
+    const one = await new TrainApi().train(tableToIPC(table, 'stream'), { model: 'logistic', label: 'label', device: 'cpu', validationShare: 0.2, seed: 0, params: { c: 1, maxIterations: 200 } });
+    expect(one.device).toBe('cpu');
+    expect([result.accuracy, result.logLoss]).toEqual([one.metrics.accuracy, one.metrics.log_loss]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('shows progress with the losses while the main thread stays free; Cancel returns to idle and the data stays', async () => {
     const { page, errors } = await openApp(browser, url);
     await settings(page, { rounds: '3000', gbdtDepth: '6' });

@@ -80,7 +80,7 @@ describe('logistic objective in two parts (a partner thread takes the second)', 
     }
   });
 
-  it('the shared-memory channel to a partner on another thread: answers until stopped; a partner that cannot serve is heard at once', async () => {
+  it('the shared-memory channel to a partner on another thread: serves, answers until stopped; a partner that cannot serve is heard at once', async () => {
     const { Worker } = await import('node:worker_threads');
     const start = (channel: PartnerChannel, fail: boolean) =>
       new Worker(new URL('../../../bin/ts-worker.mjs', import.meta.url), {
@@ -88,6 +88,7 @@ describe('logistic objective in two parts (a partner thread takes the second)', 
       });
     const channel = new PartnerChannel(3);
     const worker = start(channel, false);
+    expect(await channel.serving(() => false)).toBe(true);
     const grad = new Float64Array(3);
     for (const w of [[1, 2, 3], [0.5, -1, 4], [0, 0, 7]]) {
       channel.send(Float64Array.from(w));
@@ -101,9 +102,13 @@ describe('logistic objective in two parts (a partner thread takes the second)', 
 
     const broken = new PartnerChannel(3);
     const failing = start(broken, true);
+    expect(await broken.serving(() => false)).toBe(false);
     await new Promise((resolve) => failing.once('exit', resolve));
     expect(() => broken.send(new Float64Array(3))).toThrow('failed');
     expect(() => broken.receive(grad)).toThrow('failed');
+    // A partner that never starts: given up on when its thread is gone, or after the timeout.
+    expect(await new PartnerChannel(2).serving(() => true)).toBe(false);
+    expect(await new PartnerChannel(2).serving(() => false, 5)).toBe(false);
   });
 });
 

@@ -23,6 +23,8 @@ const FAILED = 2;
 /** Set while that side sleeps in Atomics.wait: the other wakes it (a system call) only then. */
 const PARTNER_ASLEEP = 3;
 const FIT_ASLEEP = 4;
+/** Set by the partner when it serves (its part loaded). */
+const SERVING = 5;
 const IDLE = 0;
 const EVALUATE = 1;
 const STOP = 2;
@@ -61,6 +63,20 @@ export class PartnerChannel {
     this.buffer = new SharedArrayBuffer(channelBytes(length));
     this.control = new Int32Array(this.buffer, 0, SLOTS);
     this.values = new Float64Array(this.buffer, HEADER, 1 + 2 * length);
+  }
+
+  /**
+   * Whether the partner serves, waited for without blocking this thread (a page's worker posts
+   * its messages only when its thread is free: the part reaches the partner meanwhile); false
+   * when it failed, its thread did (`gone`), or it did not start within `timeoutMs`.
+   */
+  async serving(gone: () => boolean, timeoutMs = 10_000): Promise<boolean> {
+    const t = performance.now();
+    while (Atomics.load(this.control, SERVING) === 0 && Atomics.load(this.control, FAILED) === 0) {
+      if (gone() || performance.now() - t > timeoutMs) return false;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    return Atomics.load(this.control, FAILED) === 0;
   }
 
   send(w: Float64Array): void {
@@ -103,6 +119,7 @@ export function servePartner(buffer: SharedArrayBuffer, length: number, term: (w
   const values = new Float64Array(buffer, HEADER, 1 + 2 * length);
   const w = values.subarray(1, 1 + length);
   const grad = values.subarray(1 + length);
+  Atomics.store(control, SERVING, 1);
   for (;;) {
     if (!spin(control, COMMAND, IDLE)) {
       Atomics.store(control, PARTNER_ASLEEP, 1);
