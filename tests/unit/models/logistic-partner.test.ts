@@ -116,7 +116,7 @@ describe('logistic fit with the round pool’s helper as partner', () => {
   const pool = parallelRoundGrower({ threads: 2, logisticPartMin: 0 });
   afterAll(() => pool.close());
 
-  it('the same model bit for bit as one thread (binary and 3 classes), device cpu ×2; too small a part stays here', async () => {
+  it('the same model bit for bit as one thread (binary and 3 classes), device cpu ×2; cancelled, it frees the partner; too small a part stays here', async () => {
     const random = createRandom(9);
     const n = 6000;
     const { tableFromArrays } = await import('apache-arrow');
@@ -135,6 +135,21 @@ describe('logistic fit with the round pool’s helper as partner', () => {
       expect(bits(two.model.weights)).toBe(bits(one.weights));
       expect(two.model.iterations).toBe(one.iterations);
     }
+    // Cancelled mid-fit: the partner is released, and the next fit has it again.
+    const { recipe: r3, design: d3 } = fitLinearDesign(table, ['x1', 'x2', 'kind'], rows, { textEncoding: 'one-hot', topK: 5 });
+    const y3 = Int32Array.from({ length: n }, (_, i) => (x1[i]! > 5 ? 2 : kind[i] === 'udp' ? 1 : 0));
+    const controller = new AbortController();
+    let iterations = 0;
+    const cancelled = trainLogisticWith(
+      { design: d3, y: y3, classes: ['a', 'b', 'c'], recipe: r3, signal: controller.signal, onProgress: () => ++iterations === 3 && controller.abort() },
+      pool.logisticPartner,
+    );
+    await expect(cancelled).rejects.toThrow();
+    expect(iterations).toBe(3);
+    const again = await trainLogisticWith({ design: d3, y: y3, classes: ['a', 'b', 'c'], recipe: r3 }, pool.logisticPartner);
+    expect(again.threads).toBe(2);
+    expect(bits(again.model.weights)).toBe(bits(trainLogistic({ design: d3, y: y3, classes: ['a', 'b', 'c'], recipe: r3 }).weights));
+
     const small = parallelRoundGrower({ threads: 2 });
     const { recipe, design: d } = fitLinearDesign(table, ['x1'], rows, { textEncoding: 'codes', topK: 5 });
     expect(await small.logisticPartner({ design: d, y: new Int32Array(n), sampleWeight: new Float64Array(n), classes: 2 })).toBeUndefined();
