@@ -28,7 +28,7 @@ const SERVING = 5;
 const IDLE = 0;
 const EVALUATE = 1;
 const STOP = 2;
-/** Int32 header (command, done, failed, who sleeps), then Float64: the value, w, the gradient. */
+/** Int32 header (command, done, failed, who sleeps, serving), then Float64: the value, w, the gradient. */
 const HEADER = 32;
 const SLOTS = HEADER / 4;
 /**
@@ -51,7 +51,7 @@ export const channelBytes = (length: number): number => HEADER + 8 * (1 + 2 * le
 /**
  * The fit's side of the shared-memory channel: `send` writes w and wakes the partner; `receive`
  * waits for its answer (Atomics.wait: the fit runs on a worker or Node's main thread). A partner
- * silent for `patience(ms of this part)` is given up on.
+ * silent for 5 s, or for 50 × the time this thread's own part took, is given up on.
  */
 export class PartnerChannel {
   readonly buffer: SharedArrayBuffer;
@@ -66,9 +66,9 @@ export class PartnerChannel {
   }
 
   /**
-   * Whether the partner serves, waited for without blocking this thread (a page's worker posts
-   * its messages only when its thread is free: the part reaches the partner meanwhile); false
-   * when it failed, its thread did (`gone`), or it did not start within `timeoutMs`.
+   * Whether the partner serves, waited for without blocking this thread (in Chromium a fit that
+   * blocked right after posting the part never heard its partner); false when it failed, its
+   * thread did (`gone`), or it did not start within `timeoutMs`.
    */
   async serving(gone: () => boolean, timeoutMs = 10_000): Promise<boolean> {
     const t = performance.now();
