@@ -91,8 +91,9 @@ export const SHARED_ROWS_MIN = 200_000;
 
 /**
  * The fewest values (rows × free class rows × (width + 1)) in a logistic fit's second part that
- * go to a partner thread: below it an evaluation costs less than its messages and the helper's
- * cold start (phishing's 2,340 rows × 31: 73k, one thread; CIC-IDS's 2,525 × 7 × 78: 1.4M, two).
+ * go to a partner thread: below it the part's hand-over and the helper's cold code cost more than
+ * the shared evaluations save (phishing's 2,340 rows × 31: 73k, one thread; CIC-IDS's
+ * 2,525 × 7 × 78: 1.4M, two).
  */
 export const LOGISTIC_PART_MIN = 500_000;
 

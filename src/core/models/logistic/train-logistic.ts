@@ -1,5 +1,5 @@
 import { fitVectors } from './fit-kernels.ts';
-import { lbfgs, minimiseLbfgs, type LbfgsOptions, type LbfgsResult } from './lbfgs.ts';
+import { minimiseLbfgs, type LbfgsOptions, type LbfgsResult } from './lbfgs.ts';
 import { freeRows, logisticObjective, logisticObjectiveWith, secondPart } from './objective.ts';
 import type { LogisticPartnerFactory } from './partner.ts';
 import type { DesignMatrix } from './design-matrix.ts';
@@ -82,11 +82,12 @@ export function prepareLogisticFit(options: TrainLogisticOptions): LogisticFit {
 
 /** Full-batch L-BFGS on the multinomial L2 objective from W = 0: deterministic, Float64 throughout. */
 export function trainLogistic(options: TrainLogisticOptions): LogisticModel {
-  const fit = prepareLogisticFit(options);
-  const steps = lbfgs(fit.w0, fit.lbfgsOptions());
-  let step = steps.next();
-  while (!step.done) step = steps.next(fit.objective(step.value.x, step.value.grad));
-  return fit.model(step.value, step.value.iterations, step.value.evaluations);
+  return fitHere(prepareLogisticFit(options));
+}
+
+function fitHere(fit: LogisticFit): LogisticModel {
+  const result = minimiseLbfgs(fit.objective, fit.w0, fit.lbfgsOptions());
+  return fit.model(result, result.iterations, result.evaluations);
 }
 
 /**
@@ -98,7 +99,7 @@ export async function trainLogisticWith(options: TrainLogisticOptions, partners:
   const fit = prepareLogisticFit(options);
   const { design, y } = options;
   const partner = await partners(secondPart({ design, y, sampleWeight: fit.sampleWeight, classes: fit.K })).catch(() => undefined);
-  if (!partner) return { model: trainLogistic(options), threads: 1 };
+  if (!partner) return { model: fitHere(fit), threads: 1 };
   try {
     const objective = logisticObjectiveWith(design, y, fit.sampleWeight, fit.K, fit.params.c, partner);
     const result = minimiseLbfgs(objective.evaluate, fit.w0, fit.lbfgsOptions());
