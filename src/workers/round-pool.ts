@@ -143,9 +143,11 @@ class RoundGrower implements TreeGrower {
   /**
    * The last announced round's timings (performance.timeOrigin + now(), ms): when the caller's
    * part was done (its own trees, or the last tree sent), when the helpers' last tree was, and
-   * the helpers' time for their trees.
+   * how many of the helpers' trees came back.
    */
-  private timing = { localDone: 0, helperDone: 0, helperBusy: 0, helperTrees: 0 };
+  private timing = { localDone: 0, helperDone: 0, helperTrees: 0 };
+  /** What each of the last announced round's trees cost (ms) where it grew, by its place in the round. */
+  private readonly costs: number[] = [];
 
   constructor(
     private readonly local: TreeGrower,
@@ -168,22 +170,24 @@ class RoundGrower implements TreeGrower {
   }
 
   /**
-   * Moves a tree between the caller and the helpers when the last round's finishing times say one
-   * side waited on the other for most of a tree: the caller also runs the round's row loops
-   * (gradients, probabilities, loss), which cost as much as several trees on a large set
-   * (KDD99: about three of its five trees' time) and little on a small one. Who grows a tree
-   * changes no tree.
+   * Moves a tree between the caller and the helpers when the last round's finishing times say
+   * that one side waited on the other for longer than that tree took: the caller also runs the
+   * round's row loops (gradients, probabilities, loss), which cost as much as several trees on a
+   * large set (KDD99: about three of its five trees' time) and little on a small one. Who grows a
+   * tree changes no tree.
    */
   private balance(trees: number): void {
     const t = this.timing;
     this.own ??= this.ownShare(trees);
     if (trees > 1 && t.helperTrees > 0) {
-      const tree = t.helperBusy / t.helperTrees;
+      // The tree that would move, at what it cost last round: moving a tree of cost c turns a wait
+      // of `gap` into one of |gap − 2c|, shorter only when c < gap (trees of one class cost about
+      // the same from round to round; a round's classes differ a lot: KDD99's u2r and dos).
       const gap = t.localDone - t.helperDone;
-      if (gap > 0.6 * tree && this.own > 0) this.own--;
-      else if (-gap > 0.6 * tree && this.own < trees - 1) this.own++;
+      if (gap > 0 && this.own > 0 && (this.costs[trees - this.own] ?? Infinity) < gap) this.own--;
+      else if (gap < 0 && this.own < trees - 1 && (this.costs[trees - this.own - 1] ?? Infinity) < -gap) this.own++;
     }
-    this.timing = { localDone: 0, helperDone: 0, helperBusy: 0, helperTrees: 0 };
+    this.timing = { localDone: 0, helperDone: 0, helperTrees: 0 };
   }
 
   grow(q: Quantised, active: Uint8Array, features: Int32Array, nodeOfRow: Int32Array): Promise<Tree> {
@@ -195,11 +199,14 @@ class RoundGrower implements TreeGrower {
       const j = round.asked++;
       if (j < this.sentOf(round)) {
         this.shareMatrix();
-        return this.timed(this.helpers[j % this.helpers.length]!.grow(q, active, features, nodeOfRow));
+        return this.timed(this.helpers[j % this.helpers.length]!.grow(q, active, features, nodeOfRow), j);
       }
       try {
+        const start = performance.now();
         const tree = this.local.grow(q, active, features, nodeOfRow);
-        this.timing.localDone = performance.timeOrigin + performance.now();
+        const done = performance.now();
+        this.costs[j] = done - start;
+        this.timing.localDone = performance.timeOrigin + done;
         return Promise.resolve(tree);
       } catch (error) {
         return Promise.reject(error);
@@ -230,9 +237,10 @@ class RoundGrower implements TreeGrower {
   growFromRows(c: number, j: number, features: Int32Array): Promise<Tree> | undefined {
     const round = this.round;
     if (!this.rowsShared || !round || round.asked >= this.sentOf(round)) return undefined;
-    const helper = this.helpers[round.asked++ % this.helpers.length]!;
+    const k = round.asked++;
+    const helper = this.helpers[k % this.helpers.length]!;
     this.shareMatrix();
-    return this.timed(helper.growFromRows(c, j, features));
+    return this.timed(helper.growFromRows(c, j, features), k);
   }
 
   /** Trees of an announced round that go to the helpers (the first ones): none of a one-tree round. */
@@ -240,12 +248,13 @@ class RoundGrower implements TreeGrower {
     return round.trees === 1 ? 0 : round.trees - (this.own ?? this.ownShare(round.trees));
   }
 
-  /** A helper's tree, its finishing time and work kept for `balance`; the caller's part of the round is done when it is sent. */
-  private timed(grown: Promise<{ tree: Tree; doneAt: number; busy: number }>): Promise<Tree> {
+  /** A helper's tree (the round's `j`th), its finishing time and cost kept for `balance`; the caller's part of the round is done when it is sent. */
+  private timed(grown: Promise<{ tree: Tree; doneAt: number; busy: number }>, j: number): Promise<Tree> {
     this.timing.localDone = performance.timeOrigin + performance.now();
     return grown.then(({ tree, doneAt, busy }) => {
       const t = this.timing;
-      [t.helperDone, t.helperBusy, t.helperTrees] = [Math.max(t.helperDone, doneAt), t.helperBusy + busy, t.helperTrees + 1];
+      [t.helperDone, t.helperTrees] = [Math.max(t.helperDone, doneAt), t.helperTrees + 1];
+      this.costs[j] = busy;
       return tree;
     });
   }
