@@ -3,13 +3,10 @@ import type { SharedRows } from '../core/models/gbdt/boost-rows.ts';
 import { cpuGrower, type GrowerFactory, type TreeGrower } from '../core/models/gbdt/grower.ts';
 import type { Quantised } from '../core/models/gbdt/quantise.ts';
 import type { GbdtParams, Tree } from '../core/models/gbdt/types.ts';
-import type { DesignColumn } from '../core/models/logistic/design-matrix.ts';
-import type { LogisticProblem } from '../core/models/logistic/engine.ts';
-import { freeRows } from '../core/models/logistic/objective.ts';
-import { PartnerChannel, type LogisticPartner, type LogisticPartnerFactory } from '../core/models/logistic/partner.ts';
+import type { LogisticPartnerFactory } from '../core/models/logistic/partner.ts';
 import { helperReady } from './helper-ready.ts';
+import { roundPoolPartners } from './round-pool-partner.ts';
 import type { RoundHelperMessage, RoundHelperReply } from './round-pool-protocol.ts';
-import { canShareMemory } from './share-memory.ts';
 
 /** A helper thread as the pool sees it, whatever the platform (round-pool.node.ts, round-pool.browser.ts). */
 export interface RoundHelperThread {
@@ -57,23 +54,15 @@ export function roundGrowerFactory(threads: number, spawn: SpawnRoundHelper, opt
     }
     return new RoundGrower(local, started, matrix, params, options.sharedRowsMin ?? SHARED_ROWS_MIN);
   };
-  const logisticPartner: LogisticPartnerFactory = async (part) => {
-    const { design, classes } = part;
-    const length = freeRows(classes) * (design.width + 1);
-    if (threads === 1 || design.rows * length < (options.logisticPartMin ?? LOGISTIC_PART_MIN) || !canShareMemory()) return undefined;
-    let helper: Helper;
+  const firstHelper = async (): Promise<Helper | undefined> => {
     try {
-      helper = (await start())[0]!;
+      return (await start())[0];
     } catch {
       helpers = undefined;
       return undefined;
     }
-    const channel = new PartnerChannel(length);
-    helper.sendLogistic(part, channel.buffer);
-    if (await channel.serving(() => helper.failed)) return new Partner(channel);
-    channel.stop();
-    return undefined;
   };
+  const logisticPartner = roundPoolPartners(threads, firstHelper, options.logisticPartMin);
   return Object.assign(factory, {
     threads,
     logisticPartner,
@@ -88,39 +77,6 @@ export function roundGrowerFactory(threads: number, spawn: SpawnRoundHelper, opt
 
 /** The fewest rows × outputs whose evaluation is shared with a helper (see shareRows). */
 export const SHARED_ROWS_MIN = 200_000;
-
-/**
- * The fewest values (rows × free class rows × (width + 1)) in a logistic fit's second part that
- * go to a partner thread: below it the part's hand-over and the helper's cold code cost more than
- * the shared evaluations save (phishing's 2,340 rows × 31: 73k, one thread; CIC-IDS's
- * 2,525 × 7 × 78: 1.4M, two).
- */
-export const LOGISTIC_PART_MIN = 500_000;
-
-/**
- * A logistic fit's partner on a helper: the part went once (copies of its arrays, moved), with the
- * channel the evaluations go through; the helper serves it until `dispose`.
- */
-class Partner implements LogisticPartner {
-  private disposed = false;
-
-  constructor(private readonly channel: PartnerChannel) {}
-
-  send(w: Float64Array): void {
-    if (this.disposed) throw new Error('the logistic partner has ended');
-    this.channel.send(w);
-  }
-
-  receive(grad: Float64Array): number {
-    return this.channel.receive(grad);
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.channel.stop();
-  }
-}
 
 /** A tree asked for, waiting for its round's requests to be shared out. */
 interface Request {
@@ -335,6 +291,11 @@ class Helper {
     this.thread.postMessage(message);
   }
 
+  /** A message with buffers that move (see RoundHelperThread). */
+  post(message: RoundHelperMessage, transfer: ArrayBuffer[]): void {
+    this.thread.postMessage(message, transfer);
+  }
+
   /** A tree grown there, and when it was done and how long it took (see RoundHelperReply). */
   async grow(q: Quantised, active: Uint8Array, features: Int32Array, nodeOfRow: Int32Array): Promise<{ tree: Tree; doneAt: number; busy: number }> {
     if (this.failure) throw this.failure;
@@ -366,15 +327,6 @@ class Helper {
     const loss = new Promise<number>((resolve, reject) => this.evaluations.push({ resolve, reject }));
     this.send({ type: 'evaluate', from, to });
     return loss;
-  }
-
-  /** A logistic part, its arrays copied and moved (views would send their whole buffers), served through `channel` (PartnerChannel). */
-  sendLogistic(part: LogisticProblem, channel: SharedArrayBuffer): void {
-    const columns = part.design.columns.map((c): DesignColumn => (c.kind === 'dense' ? { kind: 'dense', values: c.values.slice() } : { ...c, rows: c.rows.slice(), values: c.values.slice(), blockStarts: c.blockStarts.slice() }));
-    const design = { ...part.design, columns, hot: part.design.hot.slice() };
-    const [y, sampleWeight] = [part.y.slice(), part.sampleWeight.slice()];
-    const buffers = [...columns.flatMap((c) => (c.kind === 'dense' ? [c.values.buffer] : [c.rows.buffer, c.values.buffer, c.blockStarts.buffer])), design.hot.buffer, y.buffer, sampleWeight.buffer];
-    this.thread.postMessage({ type: 'logistic', part: { design, y, sampleWeight, classes: part.classes }, channel }, buffers as ArrayBuffer[]);
   }
 
   async terminate(): Promise<void> {

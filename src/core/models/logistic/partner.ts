@@ -53,11 +53,12 @@ export const channelBytes = (length: number): number => HEADER + 8 * (1 + 2 * le
  * waits for its answer (Atomics.wait: the fit runs on a worker or Node's main thread). A partner
  * silent for 5 s, or for 50 × the time this thread's own part took, is given up on.
  */
-export class PartnerChannel {
+export class PartnerChannel implements LogisticPartner {
   readonly buffer: SharedArrayBuffer;
   private readonly control: Int32Array;
   private readonly values: Float64Array;
   private sentAt = 0;
+  private stopped = false;
 
   constructor(private readonly length: number) {
     this.buffer = new SharedArrayBuffer(channelBytes(length));
@@ -80,6 +81,7 @@ export class PartnerChannel {
   }
 
   send(w: Float64Array): void {
+    if (this.stopped) throw new Error('the logistic partner has ended');
     if (Atomics.load(this.control, FAILED) !== 0) throw new Error('the logistic partner failed');
     this.values.set(w, 1);
     Atomics.store(this.control, DONE, 0);
@@ -104,9 +106,15 @@ export class PartnerChannel {
     return this.values[0]!;
   }
 
+  /** Ends the partner's service (its thread is free again); nothing can be sent after. */
   stop(): void {
+    this.stopped = true;
     Atomics.store(this.control, COMMAND, STOP);
     Atomics.notify(this.control, COMMAND);
+  }
+
+  dispose(): void {
+    this.stop();
   }
 }
 
