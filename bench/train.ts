@@ -18,7 +18,8 @@
  * Goals: macro-F1 within 0.01 and ROC-AUC within 0.005 of the best peer; fit time ours / peer
  * ≤ 1.0 for GBDT vs XGBoost hist, ≤ 0.5 for RF vs scikit-learn, ≤ 1.0 for logistic vs scikit-learn.
  * BENCH_GPU=1 adds our `--device gpu` run for NSL-KDD binary GBDT (ratio against our CPU run).
- * BENCH_SETS=nsl,kdd99,cic,phishing picks sets (all by default). Writes bench/out/train.json.
+ * BENCH_SETS=nsl,kdd99,cic,phishing picks sets (all by default). Ours is the CLI (bin/workbench.mjs) on
+ * its bundle (scripts/build-cli.mjs), rebuilt first. Writes bench/out/train.json.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -182,6 +183,9 @@ const MODELS = [
 const F1_GAP = 0.01;
 const AUC_GAP = 0.005;
 const bin = here('../bin/workbench.mjs');
+// Ours runs as users run it: the CLI bundle, rebuilt here so that it holds the current sources.
+const bundled = spawnSync(process.execPath, [here('../scripts/build-cli.mjs')], { encoding: 'utf8' });
+if (bundled.status !== 0) throw new Error(`the CLI bundle did not build: ${bundled.stderr}`);
 
 interface Metrics { fit_seconds: number; device: string; test: { macro_f1: number; roc_auc: number | null; recall: Record<string, number> } }
 interface Peer { peer: string; fit_s_median: number; macro_f1: number; roc_auc: number | null; recall: Record<string, number>; seeds?: number }
@@ -265,7 +269,7 @@ const count = (k: keyof typeof tally, ok: boolean | null) => {
   if (ok) tally[k][0]!++;
 };
 
-console.log(`\nTraining: 100 rounds / 100 trees, depth 6, 256 bins, lr 0.1; ours: rf and multi-class gbdt rounds on every core (cpu ×N), logistic on two threads from 500k values in a half (cpu ×2), binary gbdt one thread, device per row; fit = the CLI's fit_seconds (binning and training, cold: one process per fit); peers: cpu, 2 threads${kddSubsample}`);
+console.log(`\nTraining: 100 rounds / 100 trees, depth 6, 256 bins, lr 0.1; ours: rf and multi-class gbdt rounds on every core (cpu ×N), logistic on two threads from 500k values in a half (cpu ×2), binary gbdt one thread, device per row; fit = the CLI's fit_seconds (binning and training, cold: one process per fit, the CLI bundle); peers: cpu, 2 threads${kddSubsample}`);
 if (RF_SEEDS > 1) console.log(`rf rows, ours and scikit-learn's alike: seeds 1–${RF_SEEDS}, one fit each; quality = the mean over seeds, fit = the median (a single seed's macro-F1 moves by up to 0.15 on KDD99)`);
 if (REPEAT > 1) console.log(`gbdt and logistic rows except KDD99's: ${REPEAT} fits each side, each in a fresh process (cold), fit = the median`);
 for (const s of sets) console.log(`  ${s.name}: ${s.note}`);

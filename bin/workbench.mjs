@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// The headless entry. Runs the TypeScript sources through tsx, so `npx workbench` works right
-// after `npm ci` with no build step; worker threads get the same loader (see src/cli/node-worker.ts).
+// The headless entry. Runs the CLI bundle (dist-cli/, which `npm ci` builds: scripts/build-cli.mjs)
+// while it is newer than every source file (bundleIsFresh), else the TypeScript sources through tsx, so `npx
+// workbench` works right after `npm ci` and right after an edit; worker threads run the same
+// (src/workers/node-worker-script.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { register } from 'tsx/esm/api';
+import { bundleIsFresh } from './cli-bundle.mjs';
 
 // `--device gpu` runs Dawn on Vulkan. Without the system's Vulkan loader (Debian's libvulkan1), use
 // the one Chromium ships: the dynamic loader reads LD_LIBRARY_PATH only at start, hence the re-run.
@@ -27,6 +29,11 @@ process.stdout.on('error', (err) => {
   throw err;
 });
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const { main } = bundleIsFresh(new URL('..', import.meta.url).pathname.replace(/\/$/, '')) ? await import('../dist-cli/main.mjs') : await fromSources();
 process.exitCode = await main(argv);
+
+async function fromSources() {
+  const { register } = await import('tsx/esm/api');
+  register();
+  return import('../src/cli/main.ts');
+}

@@ -1,14 +1,11 @@
 import { wrap, proxy, releaseProxy, type Remote } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { Worker } from 'node:worker_threads';
 import type { DataApi } from '../workers/data-api.ts';
+import { nodeWorker } from '../workers/node-worker-script.ts';
 
-/**
- * Starts the data worker thread, running the TypeScript sources through tsx like the bin script.
- */
+/** Starts the data worker thread (the bundled CLI's, or the TypeScript sources through tsx: nodeWorker). */
 export function startDataWorker(): { api: Remote<DataApi>; close: () => Promise<void> } {
-  const entry = new URL('../workers/data.node-worker.ts', import.meta.url).href;
-  const worker = new Worker(new URL('../../bin/ts-worker.mjs', import.meta.url), { workerData: { entry } });
+  const worker = nodeWorker('data');
   const api = wrap<DataApi>(nodeEndpoint(worker));
   return {
     api,

@@ -17,5 +17,5 @@ export function parallelForestGrower(options: { threads?: number } = {}): Parall
 }
 
 function spawnNodeHelper(): ForestHelperThread {
-  return nodeHelperThread<ForestPoolMessage, unknown>(new URL('./forest.node-worker.ts', import.meta.url), 'the thread');
+  return nodeHelperThread<ForestPoolMessage, unknown>('forest', 'the thread');
 }

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { nodeWorker, type NodeWorkerName } from './node-worker-script.ts';
 
 /** A helper thread as the pools see it (round-pool.ts, parquet-pool.ts): messages in and out, failure, end, and whether it keeps the process alive. */
 export interface NodeHelperThread<Message, Reply> {
@@ -11,11 +11,11 @@ export interface NodeHelperThread<Message, Reply> {
 }
 
 /**
- * A Node worker thread running the TypeScript module `entry` (a URL) through bin/ts-worker.mjs (tsx),
- * as a pool's helper; `what` names it in the error when it ends.
+ * A Node worker thread running entry `name` (nodeWorker) as a pool's helper; `what` names it in the
+ * error when it ends.
  */
-export function nodeHelperThread<Message, Reply>(entry: URL, what: string): NodeHelperThread<Message, Reply> {
-  const worker = new Worker(new URL('../../bin/ts-worker.mjs', import.meta.url), { workerData: { entry: entry.href } });
+export function nodeHelperThread<Message, Reply>(name: NodeWorkerName, what: string): NodeHelperThread<Message, Reply> {
+  const worker = nodeWorker(name);
   return {
     postMessage: (message, transfer) => worker.postMessage(message, transfer),
     onMessage: (listener) => worker.on('message', (reply: Reply) => listener(reply)),

@@ -11,5 +11,5 @@ export function parallelParquetDecoder(options: { threads?: number } = {}): Parq
 }
 
 function spawnNodeHelper(): ParquetHelperThread {
-  return nodeHelperThread<ParquetHelperMessage, ParquetHelperReply>(new URL('./parquet.node-worker.ts', import.meta.url), 'Parquet helper');
+  return nodeHelperThread<ParquetHelperMessage, ParquetHelperReply>('parquet', 'Parquet helper');
 }

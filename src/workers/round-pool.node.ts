@@ -14,5 +14,5 @@ export function parallelRoundGrower(options: { threads?: number; sharedRowsMin?:
 }
 
 function spawnNodeHelper(): RoundHelperThread {
-  return nodeHelperThread<RoundHelperMessage, RoundHelperReply>(new URL('./round.node-worker.ts', import.meta.url), 'boosting helper');
+  return nodeHelperThread<RoundHelperMessage, RoundHelperReply>('round', 'boosting helper');
 }
