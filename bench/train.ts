@@ -269,7 +269,7 @@ const count = (k: keyof typeof tally, ok: boolean | null) => {
   if (ok) tally[k][0]!++;
 };
 
-console.log(`\nTraining: 100 rounds / 100 trees, depth 6, 256 bins, lr 0.1; ours: rf and multi-class gbdt rounds on every core (cpu ×N), logistic on two threads from 500k values in a half (cpu ×2), binary gbdt one thread, device per row; fit = the CLI's fit_seconds (binning and training, cold: one process per fit, the CLI bundle); peers: cpu, 2 threads${kddSubsample}`);
+console.log(`\nTraining: 100 rounds / 100 trees, depth 6, 256 bins, lr 0.1; ours: rf on every core from 50M rows × trees × levels (else one thread), multi-class gbdt rounds on every core (cpu ×N), logistic on two threads from 500k values in a half (cpu ×2), binary gbdt one thread, device per row; fit = the CLI's fit_seconds (binning and training, cold: one process per fit, the CLI bundle); peers: cpu, 2 threads${kddSubsample}`);
 if (RF_SEEDS > 1) console.log(`rf rows, ours and scikit-learn's alike: seeds 1–${RF_SEEDS}, one fit each; quality = the mean over seeds, fit = the median (a single seed's macro-F1 moves by up to 0.15 on KDD99)`);
 if (REPEAT > 1) console.log(`gbdt and logistic rows except KDD99's: ${REPEAT} fits each side, each in a fresh process (cold), fit = the median`);
 for (const s of sets) console.log(`  ${s.name}: ${s.note}`);

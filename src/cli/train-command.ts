@@ -8,6 +8,7 @@ import { precompile } from '../core/models/wasm-module.ts';
 import { GpuUnavailableError } from '../gpu/device.ts';
 import { gpuEngines, type GpuEngines } from '../gpu/engine.ts';
 import { UsageError, type ParsedArgs } from './args.ts';
+import { oneShotWantsPool } from '../workers/forest-pool-grower.ts';
 import { parallelForestGrower } from '../workers/forest-pool.node.ts';
 import { parallelRoundGrower } from '../workers/round-pool.node.ts';
 import { nodeGpu } from './node-gpu.ts';
@@ -58,8 +59,8 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const forestParams = model === 'rf' ? { trees: int(args, 'trees', 100, 1, 100_000), maxDepth: int(args, 'depth', 16, 1, 64), seed } : undefined;
   const bins = int(args, 'bins', 256, 2, 256);
 
-  // Forests grow on every core, whole trees per thread; so do the trees of a softmax round (one per
-  // class). A binary round has one tree, which grows on this thread (the round pool sends the
+  // Forests with enough work grow on every core, whole trees per thread (oneShotWantsPool); so do
+  // the trees of a softmax round (one per class). A binary round has one tree, which grows on this thread (the round pool sends the
   // helpers nothing then). A logistic fit on enough rows computes half of them on the round pool's
   // helper. Helper threads start while the data loads.
   const forestPool = model === 'rf' && device === 'cpu' ? parallelForestGrower() : undefined;
@@ -74,10 +75,12 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
     if (!table.getChild(label)) throw new UsageError(`${basename(file)}: no label column "${label}"`);
   }
   const gpu = device === 'gpu' ? await openGpu(model) : undefined;
+  // A small forest grows faster on this thread alone in a one-shot run (oneShotWantsPool).
+  const wantsPool = forestParams !== undefined && oneShotWantsPool(train.numRows, forestParams.trees, forestParams.maxDepth);
   try {
     const progress = progressLine('training');
     const fitted = await trainModel(train, {
-      engines: gpu?.engines ?? { forestGrower: forestPool, grower: roundPool, logisticPartner: roundPool?.logisticPartner },
+      engines: gpu?.engines ?? { forestGrower: forestPool && wantsPool ? forestPool : undefined, grower: roundPool, logisticPartner: roundPool?.logisticPartner },
       model,
       label,
       maxBins: bins,

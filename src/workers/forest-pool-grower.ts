@@ -53,6 +53,25 @@ export function parallelForestGrowerFactory(threads: number, spawn: SpawnForestH
   });
 }
 
+/**
+ * Whether a process that trains once (the CLI) should grow a forest on the pool rather than on its
+ * own thread: when rows × trees × levels (maxDepth, at most log2 rows) reaches ONE_SHOT_POOL_WORK.
+ * In such a process a helper's trees are slow while its thread's code warms up with both cores
+ * busy, and two threads slow each other's trees. Measured (CLI fits, medians of 6–7 alternating,
+ * depth 6): one thread faster at 3M (phishing 0.14 against 0.18–0.19 s), 3M (CIC-IDS 0.21 against
+ * 0.25–0.27 s) and 15M (NSL-KDD 0.31–0.32 against 0.36 s); even at 30M and 60M (KDD99's first 50k
+ * and 100k training rows: 0.38–0.53 against 0.40–0.47 s, 0.67–0.98 against 0.68–0.79 s); the pool
+ * faster at 120M (KDD99's 200k rows: 0.9–1.4 against 1.3–1.5 s). The app's long-lived pool, warm
+ * after its first training, takes every forest.
+ */
+export function oneShotWantsPool(rows: number, trees: number, maxDepth: number): boolean {
+  const levels = Math.min(maxDepth, Math.ceil(Math.log2(Math.max(2, rows))));
+  return rows * trees * levels >= ONE_SHOT_POOL_WORK;
+}
+
+/** See oneShotWantsPool. */
+export const ONE_SHOT_POOL_WORK = 50_000_000;
+
 interface Offer {
   job: number;
   slot: Int32Array;

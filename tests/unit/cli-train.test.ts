@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { oneShotWantsPool } from '../../src/workers/forest-pool-grower.ts';
 import { DATASETS, fixture } from './helpers.ts';
 
 const BIN = new URL('../../bin/workbench.mjs', import.meta.url).pathname;
@@ -46,8 +47,8 @@ describe('npx workbench train', () => {
     expect(r.stdout).toMatch(/^trained rf on 8,000 rows/);
     const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
     expect(metrics.model).toBe('rf');
-    const threads = Math.min(8, availableParallelism());
-    expect(metrics.device).toBe(threads > 1 ? `cpu ×${threads}` : 'cpu');
+    // 8,000 rows × 20 trees × 13 levels: little work, one thread (oneShotWantsPool).
+    expect(metrics.device).toBe('cpu');
     expect(metrics.params).toEqual({ trees: 20, depth: 16, bins: 256, seed: 2 });
     expect(metrics.classes).toEqual(['benign', 'malicious', 'suspicious']);
     expect(metrics.test.accuracy).toBeGreaterThan(0.95);
@@ -55,6 +56,18 @@ describe('npx workbench train', () => {
     expect(csv).toHaveLength(2001);
     const [, , ...probabilities] = csv[1]!.split(',').map(Number);
     expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+  });
+
+  it('--model rf with enough rows × trees × levels grows on every core', () => {
+    const out = mkdtempSync(join(tmpdir(), 'train-'));
+    const r = workbench('--train', TRAIN, '--test', TEST, '--label', 'threat_label', '--model', 'rf', '--trees', '800', '--depth', '8', '--seed', '2', '--out', out);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    const threads = Math.min(8, availableParallelism());
+    expect(oneShotWantsPool(8000, 800, 8)).toBe(true);
+    expect(metrics.device).toBe(threads > 1 ? `cpu ×${threads}` : 'cpu');
+    expect(metrics.test.accuracy).toBeGreaterThan(0.95);
   });
 
   it('--model logistic trains a multinomial logistic regression and writes its metrics', () => {

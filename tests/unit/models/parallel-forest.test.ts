@@ -9,7 +9,7 @@ import { trainForest } from '../../../src/core/models/forest/train-forest.ts';
 import type { ForestModel, ForestParams, ForestProgress } from '../../../src/core/models/forest/types.ts';
 import { encodeLabels } from '../../../src/core/models/labels.ts';
 import { forestHelper } from '../../../src/workers/forest-pool-helper.ts';
-import { parallelForestGrowerFactory } from '../../../src/workers/forest-pool-grower.ts';
+import { oneShotWantsPool, parallelForestGrowerFactory } from '../../../src/workers/forest-pool-grower.ts';
 import type { ForestPoolMessage } from '../../../src/workers/forest-pool-protocol.ts';
 import type { ForestHelperThread } from '../../../src/workers/forest-pool.ts';
 import { parallelForestGrower } from '../../../src/workers/forest-pool.node.ts';
@@ -123,6 +123,16 @@ describe('random forest on two threads (forest pool)', () => {
     await crashing.close();
     // A sound helper in this thread grows the same forest as one thread.
     await expectSameForest(p, { trees: 8, seed: 6 }, parallelForestGrowerFactory(2, inThread()));
+  });
+
+  it('a one-shot run takes the pool only for enough rows × trees × levels (oneShotWantsPool)', () => {
+    // The bench's sets at 100 trees, depth 6: phishing, CIC-IDS and NSL-KDD on one thread, KDD99's 200k rows on the pool.
+    expect([4_679, 5_050, 25_192, 200_021].map((rows) => oneShotWantsPool(rows, 100, 6))).toEqual([false, false, false, true]);
+    // Levels are capped at log2 rows (15 here): a deep setting on few rows is still little work.
+    expect(oneShotWantsPool(20_000, 100, 64)).toBe(false);
+    // More trees, or deeper trees on more rows, are enough.
+    expect(oneShotWantsPool(5_000, 1_000, 16)).toBe(true);
+    expect(oneShotWantsPool(50_000, 100, 16)).toBe(true);
   });
 
   it('falls back to the single-thread grower for one thread', async () => {
