@@ -234,6 +234,9 @@ export function classCountMemory(matrix: FeatureMatrix, y: Int32Array, histCells
   new Uint8Array(buffer, at.bins, n * matrix.features).set(matrix.bins);
   new Int32Array(buffer, at.y, n).set(y);
   const column = (f: number): number => at.bins + f * n;
+  // The scan's inputs, written in place (a scan runs per node and feature: no views made per call).
+  const nodeIn = new Float64Array(buffer, nodeAt, K1);
+  const cwIn = new Float64Array(buffer, cwAt, classes);
   return {
     rows: new Int32Array(buffer, rowsAt, n),
     spill: new Int32Array(buffer, spillAt, n),
@@ -245,8 +248,8 @@ export function classCountMemory(matrix: FeatureMatrix, y: Int32Array, histCells
       classes > 0
         ? (offset, lo, hi, miss, K, node, at, cw, minLeaf) => {
             if (K !== classes) throw new Error(`the scan was sized for ${classes} classes, not ${K}`);
-            new Float64Array(buffer, nodeAt, K1).set(node.subarray(at, at + K1));
-            new Float64Array(buffer, cwAt, K).set(cw.subarray(0, K));
+            for (let c = 0; c < K1; c++) nodeIn[c] = node[at + c]!;
+            for (let c = 0; c < K; c++) cwIn[c] = cw[c]!;
             return (k.scan as unknown as (...a: number[]) => number)(histAt + 4 * offset, lo, hi, miss, K, nodeAt, cwAt, minLeaf, leftAt, outAt);
           }
         : undefined,

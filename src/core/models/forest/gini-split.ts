@@ -77,7 +77,7 @@ export class Candidates {
       this.score[r] = k.out[0]!;
       this.bin[r] = k.ints[2]!;
       this.defaultLeft[r] = k.ints[3]!;
-      this.left.set(k.out.subarray(2, 2 + K1), r * K1);
+      for (let c = 0; c < K1; c++) this.left[r * K1 + c] = k.out[2 + c]!;
       return;
     }
     left.fill(0);
