@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The headless entry. Runs the CLI bundle (dist-cli/, which `npm ci` builds: scripts/build-cli.mjs)
-// while it is newer than every source file (bundleIsFresh), else the TypeScript sources through tsx, so `npx
-// workbench` works right after `npm ci` and right after an edit; worker threads run the same
-// (src/workers/node-worker-script.ts).
+// while it is newer than every source file (bundleIsFresh), else the TypeScript sources through
+// tsx, so `npx workbench` works right after `npm ci` and right after an edit; its worker threads
+// run the same way (src/workers/node-worker-script.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { bundleIsFresh } from './cli-bundle.mjs';
