@@ -5,10 +5,10 @@
  * -water mark after the loads (run with N = 1 for the peak of one load).
  * Usage: tsx bench/load-once.ts FILE N
  */
-import { openAsBlob, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { blobSource } from '../src/core/io/blob-source.ts';
 import { loadTable } from '../src/core/io/load.ts';
+import { nodeFileSource } from '../src/workers/node-file-source.ts';
 import { nodeGunzip } from '../src/workers/node-gunzip.ts';
 import { parallelParquetDecoder } from '../src/workers/parquet-pool.node.ts';
 
@@ -19,7 +19,8 @@ const status = (key: string): number => {
 
 const [path, repeat = '1'] = process.argv.slice(2);
 if (!path) throw new Error('usage: tsx bench/load-once.ts FILE N');
-const blob = await openAsBlob(path);
+// As the CLI's data worker opens a path (nodeFileSource).
+const source = await nodeFileSource(path, basename(path));
 // As the app's data worker: its Parquet helper threads are started with it, before any load.
 const parquetHelper = parallelParquetDecoder();
 await parquetHelper.start();
@@ -29,7 +30,7 @@ let rows = 0;
 let arrowBytes = 0;
 for (let i = 0; i < Number(repeat); i++) {
   const t0 = performance.now();
-  const { report } = await loadTable(blobSource(blob, basename(path)), { gunzip: nodeGunzip, parquetHelper });
+  const { report } = await loadTable(source, { gunzip: nodeGunzip, parquetHelper });
   seconds.push((performance.now() - t0) / 1000);
   rows = report.rows;
   arrowBytes = report.arrowBytes;

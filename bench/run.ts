@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: our load speed and memory beside peers measured in the same run, on KDD Cup 99
  * 10 % (494,021 rows × 42) as CSV.gz (no header) and as Parquet.
- * - ours: loadTable (src/core/io/load.ts) with Node's zlib, 3 loads in one fresh process; the
+ * - ours: loadTable (src/core/io/load.ts) on nodeFileSource (as the CLI's data worker) with Node's zlib, 3 loads in one fresh process; the
  *   median is reported, and the first (cold: wasm compile and JIT warm-up) beside it;
  * - pandas read_csv (Debian's python3-pandas, which has no Parquet engine): median of 3;
  * - Polars (nodejs-polars): median of 3;
@@ -66,7 +66,7 @@ const f = (x: number | null, d = 2) => (x === null ? '—' : x.toFixed(d));
 const mark = (x: number | null, goal: number) => (x === null ? ' ' : x <= goal ? '✓' : '✗');
 console.log(`Load: KDD Cup 99 10 % (${ROWS.toLocaleString('en')} rows × 42), seconds, median of ${REPEAT} (ours in one fresh process; cold = its first load)`);
 console.log('timed, for every reader: from the file on disk to a table in memory, in the timing process (no process or worker start-up):');
-console.log('  ours    loadTable(blobSource(openAsBlob(file))): reads the file, gunzips (zlib thread) or decodes Parquet (our TypeScript decoder; parquet-wasm for what it does not cover), parses, builds the Arrow table');
+console.log('  ours    loadTable(nodeFileSource(file)) as the CLI\'s data worker: reads the file, gunzips (zlib thread) or decodes Parquet (our TypeScript decoder; parquet-wasm for what it does not cover), parses, builds the Arrow table');
 console.log('          Parquet columns are shared with a helper thread started before the loads, as the app\'s data worker starts it (LoadOptions.parquetHelper)');
 console.log('  polars  readCSV(readFileSync(file), { hasHeader: false }) / readParquet(file)   pandas  read_csv(file, header=None)');
 console.log(`goals: ours/pandas ≤ ${GOALS.oursOverPandas}, ours/polars ≤ ${GOALS.oursOverPolars}, peak memory ≤ ${GOALS.peakOverArrow}× the Arrow table`);

@@ -2,7 +2,7 @@ import { tableToIPC, type Table } from 'apache-arrow';
 import { transfer } from 'comlink';
 import { estimateLoad, loadTable } from '../core/io/load.ts';
 import { blobSource } from '../core/io/blob-source.ts';
-import type { LoadOptions, LoadReport, Progress } from '../core/io/types.ts';
+import type { ByteSource, LoadOptions, LoadReport, Progress } from '../core/io/types.ts';
 import { profileTable } from '../core/profile/profile-table.ts';
 import type { TableProfile } from '../core/profile/types.ts';
 import { previewRows, type Preview } from '../core/table/preview.ts';
@@ -11,8 +11,8 @@ import { previewRows, type Preview } from '../core/table/preview.ts';
 export type LoadRequest = Omit<LoadOptions, 'signal' | 'onProgress' | 'parquetHelper'>;
 
 export type Platform = Pick<LoadOptions, 'gunzip' | 'memoryLimitBytes' | 'parquetHelper'> & {
-  /** Opens a file by path (Node: fs.openAsBlob), for hosts whose file Blobs cannot be posted. */
-  openPath?: (path: string) => Promise<Blob>;
+  /** Opens a file by path (Node: nodeFileSource), for hosts whose file Blobs cannot be posted. */
+  openPath?: (path: string, name: string) => Promise<ByteSource>;
 };
 
 export interface LoadResponse {
@@ -41,8 +41,8 @@ export class DataApi {
     const controller = this.begin();
     try {
       const { openPath: _, ...platform } = this.platform;
-      const blob = typeof file === 'string' ? await this.open(file) : file;
-      const { table, report } = await loadTable(blobSource(blob, name), { ...platform, ...request, signal: controller.signal, onProgress });
+      const source = typeof file === 'string' ? await this.open(file, name) : blobSource(file, name);
+      const { table, report } = await loadTable(source, { ...platform, ...request, signal: controller.signal, onProgress });
       const id = `t${this.nextId++}`;
       this.tables.set(id, table);
       return { id, report, preview: previewRows(table, 50) };
@@ -62,8 +62,8 @@ export class DataApi {
 
   /** The memory a load of this file will need (the same estimate the load checks against). */
   async estimate(file: Blob | string, name: string): Promise<{ format: string; bytes: number; memoryBytes: number; limitBytes: number | null }> {
-    const blob = typeof file === 'string' ? await this.open(file) : file;
-    return { ...(await estimateLoad(blobSource(blob, name))), limitBytes: this.platform.memoryLimitBytes ?? null };
+    const source = typeof file === 'string' ? await this.open(file, name) : blobSource(file, name);
+    return { ...(await estimateLoad(source)), limitBytes: this.platform.memoryLimitBytes ?? null };
   }
 
   /** The table as Arrow IPC stream bytes, transferred rather than copied (a trainer elsewhere reads it). */
@@ -87,9 +87,9 @@ export class DataApi {
     return table;
   }
 
-  private open(path: string): Promise<Blob> {
+  private open(path: string, name: string): Promise<ByteSource> {
     if (!this.platform.openPath) throw new Error('this worker cannot open files by path');
-    return this.platform.openPath(path);
+    return this.platform.openPath(path, name);
   }
 
   private begin(): AbortController {
