@@ -17,6 +17,7 @@ export function encodeLabels(
 ): EncodedLabels {
   const n = vector.length;
   if (DataType.isDictionary(vector.type)) return encodeDictionaryLabels(vector, options);
+  if (plainNumbers(vector.type)) return encodeNumberLabels(vector, options);
   const text: (string | undefined)[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const v: unknown = vector.get(i);
@@ -34,6 +35,50 @@ export function encodeLabels(
     y[i] = s === undefined ? -1 : (index.get(s) ?? -1);
   }
   return { y, classes };
+}
+
+/** Ints up to 32 bits and Float32/64: `get` gives the typed array's number, whose text is the label's. */
+function plainNumbers(type: DataType): boolean {
+  return (DataType.isInt(type) && type.bitWidth <= 32) || (DataType.isFloat(type) && type.precision > 0);
+}
+
+/**
+ * encodeLabels for a column of plain numbers (phishing's −1 / 1): each distinct number's text is
+ * made once, rows read from the typed arrays, instead of `get` and a string per row. The same
+ * classes and indices (a Map keys −0 as 0 and NaN as NaN, as their text does).
+ */
+function encodeNumberLabels(vector: Vector, options: { classes?: readonly string[]; map?: (value: string) => string }): EncodedLabels {
+  const chunks = vector.data as Data[];
+  // Each distinct number's text, made once.
+  const texts = new Map<number, string>();
+  for (const data of chunks) {
+    const { values, bitmap } = numbersOf(data);
+    for (let i = 0; i < data.length; i++) {
+      const j = data.offset + i;
+      if (bitmap && !((bitmap[j >> 3]! >> (j & 7)) & 1)) continue;
+      const v = values[j]!;
+      if (!texts.has(v)) texts.set(v, options.map ? options.map(String(v)) : String(v));
+    }
+  }
+  const classes = options.classes ? [...options.classes] : [...new Set(texts.values())].sort();
+  const index = new Map(classes.map((c, k) => [c, k]));
+  const classOf = new Map([...texts].map(([v, s]) => [v, index.get(s) ?? -1]));
+  const y = new Int32Array(vector.length).fill(-1);
+  let at = 0;
+  for (const data of chunks) {
+    const { values, bitmap } = numbersOf(data);
+    for (let i = 0; i < data.length; i++) {
+      const j = data.offset + i;
+      if (!bitmap || (bitmap[j >> 3]! >> (j & 7)) & 1) y[at + i] = classOf.get(values[j]!)!;
+    }
+    at += data.length;
+  }
+  return { y, classes };
+}
+
+/** A chunk's numbers and its validity bitmap (undefined: no nulls). */
+function numbersOf(data: Data): { values: ArrayLike<number>; bitmap: Uint8Array | undefined } {
+  return { values: data.values as ArrayLike<number>, bitmap: data.nullCount > 0 ? data.nullBitmap : undefined };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeVector, vectorFromArray, Dictionary, Int32, Utf8, makeData } from 'apache-arrow';
+import { makeVector, vectorFromArray, Dictionary, Float64, Int32, Utf8, makeData } from 'apache-arrow';
 import { encodeLabels } from '../../../src/core/models/labels.ts';
 
 /** A dictionary column with the given codes (−1 = null) over `entries`, some of which no row uses. */
@@ -31,5 +31,28 @@ describe('labels from a dictionary column equal labels from the same text', () =
     const classes = ['normal', 'smurf'];
     expect(encodeLabels(dict, { classes })).toEqual(encodeLabels(plain, { classes }));
     expect(encodeLabels(dict, { classes }).y.filter((v) => v === -1).length).toBeGreaterThan(100);
+  });
+});
+
+describe('labels from a column of numbers equal labels from the same text', () => {
+  const numbers = Array.from({ length: 700 }, (_, i) => (i % 41 === 0 ? null : [-1, 1, 0, 3][(i * 5) % 4]!));
+  const text = (xs: (number | null)[]) => vectorFromArray(xs.map((v) => (v === null ? null : String(v))), new Utf8());
+
+  it('Int32 in two chunks, with missing labels; a rename; classes given', () => {
+    const ints = vectorFromArray(numbers.slice(0, 300), new Int32()).concat(vectorFromArray(numbers.slice(300), new Int32()));
+    expect(ints.data.length).toBe(2);
+    const plain = text(numbers);
+    const fast = encodeLabels(ints);
+    expect(fast).toEqual(encodeLabels(plain));
+    expect(fast.classes).toEqual(['-1', '0', '1', '3']);
+    expect(fast.y[0]).toBe(-1);
+    const map = (s: string) => (s === '-1' ? 'benign' : 'attack');
+    expect(encodeLabels(ints, { map })).toEqual(encodeLabels(plain, { map }));
+    expect(encodeLabels(ints, { classes: ['1', '-1'] })).toEqual(encodeLabels(plain, { classes: ['1', '-1'] }));
+  });
+
+  it('Float64 with fractions, −0 and NaN', () => {
+    const floats = [0.5, -0, 0, NaN, 2.25, null, 0.5, NaN, -1e-7];
+    expect(encodeLabels(vectorFromArray(floats, new Float64()))).toEqual(encodeLabels(text(floats)));
   });
 });

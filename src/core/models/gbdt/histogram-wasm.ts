@@ -116,17 +116,35 @@ function wasmRoot(k: HistogramKernels, binsAt: number, n: number, offsets: Int32
   const column = (f: number): number => binsAt + f * n;
   const o = (f: number): number => histAt + offsets[f]! * 16;
   const delta = spareAt - histAt;
-  const group = (fs: number[]): void => {
-    for (const f of fs) k.zero(o(f) + delta, o(f + 1) + delta);
-    if (fs.length === 4) k.root4(...fs.map(column), ...fs.map(o), ghAt, ghAt + 16 * n, delta);
-    else k.root1(column(fs[0]!), o(fs[0]!), ghAt, ghAt + 16 * n, delta);
-    for (const f of fs) k.add(o(f), o(f), o(f) + delta, o(f + 1));
-  };
-  const dense = sparse ? features.filter((f) => sparse.plan.dominant[f]! < 0) : features;
+  const end = ghAt + 16 * n;
+  // Each feature's cells: its second copy zeroed, then (after the pass) added into the first.
+  const zero = (f: number): void => k.zero(o(f) + delta, o(f + 1) + delta);
+  const add = (f: number): void => k.add(o(f), o(f), o(f) + delta, o(f + 1));
+  // The dense features (no dominant bin) in the order given; explicit calls, no arrays or spreads
+  // (this runs for every tree, much of a short training before V8 optimises it).
+  const dense = new Int32Array(features.length);
+  let count = 0;
+  for (let i = 0; i < features.length; i++) if (!sparse || sparse.plan.dominant[features[i]!]! < 0) dense[count++] = features[i]!;
   let j = 0;
-  for (; j + 4 <= dense.length; j += 4) group([dense[j]!, dense[j + 1]!, dense[j + 2]!, dense[j + 3]!]);
-  for (; j < dense.length; j++) group([dense[j]!]);
-  if (!sparse || dense.length === features.length) return;
+  for (; j + 4 <= count; j += 4) {
+    const [f0, f1, f2, f3] = [dense[j]!, dense[j + 1]!, dense[j + 2]!, dense[j + 3]!];
+    zero(f0);
+    zero(f1);
+    zero(f2);
+    zero(f3);
+    k.root4(column(f0), column(f1), column(f2), column(f3), o(f0), o(f1), o(f2), o(f3), ghAt, end, delta);
+    add(f0);
+    add(f1);
+    add(f2);
+    add(f3);
+  }
+  for (; j < count; j++) {
+    const f = dense[j]!;
+    zero(f);
+    k.root1(column(f), o(f), ghAt, end, delta);
+    add(f);
+  }
+  if (!sparse || count === features.length) return;
 
   const { plan, entriesAt, totalAt } = sparse;
   k.total(ghAt, ghAt + 16 * n, totalAt);

@@ -142,8 +142,11 @@ function splittableFeatures(matrix: FeatureMatrix): Uint8Array {
 
 /** The features of a list that can split; the first of the list when none can (growTree reads a node's sums from it). */
 function splittable(features: Int32Array, canSplit: Uint8Array): Int32Array {
-  const live = features.filter((f) => canSplit[f] === 1);
-  return live.length > 0 ? live : features.subarray(0, 1);
+  // A loop, not Int32Array.filter: that took ~50 µs a call in a short training's cold code.
+  const live = new Int32Array(features.length);
+  let count = 0;
+  for (let i = 0; i < features.length; i++) if (canSplit[features[i]!] === 1) live[count++] = features[i]!;
+  return count > 0 ? live.subarray(0, count) : features.subarray(0, 1);
 }
 
 function chooseFeatures(F: number, fraction: number, random: Random): Int32Array {
