@@ -60,9 +60,9 @@ export async function trainCommand(args: ParsedArgs): Promise<number> {
   const bins = int(args, 'bins', 256, 2, 256);
 
   // Forests with enough work grow on every core, whole trees per thread (oneShotWantsPool); so do
-  // the trees of a softmax round (one per class). A binary round has one tree, which grows on this thread (the round pool sends the
-  // helpers nothing then). A logistic fit on enough rows computes half of them on the round pool's
-  // helper. Helper threads start while the data loads.
+  // the trees of a softmax round (one per class). A binary round has one tree, which grows on this
+  // thread (the round pool sends the helpers nothing then). A logistic fit on enough rows computes
+  // half of them on the round pool's helper. Helper threads start while the data loads.
   const forestPool = model === 'rf' && device === 'cpu' ? parallelForestGrower() : undefined;
   const roundPool = (model === 'gbdt' || model === 'logistic') && device === 'cpu' ? parallelRoundGrower() : undefined;
   const starting = Promise.all([forestPool?.start(), roundPool?.start()]);
