@@ -1,8 +1,6 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
+import { STREAM_CHUNK } from '../core/io/blob-source.ts';
 import type { ByteSource } from '../core/io/types.ts';
-
-/** Bytes per read of a stream (as blobSource's slices). */
-const CHUNK = 4 << 20;
 
 /**
  * A ByteSource over a file path in Node: positioned reads on the file, one per slice, where a
@@ -34,7 +32,7 @@ export async function nodeFileSource(path: string, name: string): Promise<ByteSo
             controller.close();
             return;
           }
-          const end = Math.min(size, at + CHUNK);
+          const end = Math.min(size, at + STREAM_CHUNK);
           controller.enqueue(await readRange(file!, at, end));
           at = end;
         },

@@ -12,7 +12,7 @@ export function blobSource(blob: Blob, name: string): ByteSource {
 }
 
 /** Bytes per chunk: Blob.stream() yields 64 KiB chunks, and the per-chunk cost adds up over big files. */
-const CHUNK = 4 << 20;
+export const STREAM_CHUNK = 4 << 20;
 
 /** The Blob as a stream of 4 MiB slices, read one at a time (never the whole file at once). */
 function sliceStream(blob: Blob): ReadableStream<Uint8Array> {
@@ -23,7 +23,7 @@ function sliceStream(blob: Blob): ReadableStream<Uint8Array> {
         controller.close();
         return;
       }
-      const end = Math.min(blob.size, at + CHUNK);
+      const end = Math.min(blob.size, at + STREAM_CHUNK);
       controller.enqueue(new Uint8Array(await blob.slice(at, end).arrayBuffer()));
       at = end;
     },

@@ -52,13 +52,9 @@ function encodeNumberLabels(vector: Vector, options: { classes?: readonly string
   // Each distinct number's text, made once.
   const texts = new Map<number, string>();
   for (const data of chunks) {
-    const { values, bitmap } = numbersOf(data);
-    for (let i = 0; i < data.length; i++) {
-      const j = data.offset + i;
-      if (bitmap && !((bitmap[j >> 3]! >> (j & 7)) & 1)) continue;
-      const v = values[j]!;
+    forEachCode(data, (_, v) => {
       if (!texts.has(v)) texts.set(v, options.map ? options.map(String(v)) : String(v));
-    }
+    });
   }
   const classes = options.classes ? [...options.classes] : [...new Set(texts.values())].sort();
   const index = new Map(classes.map((c, k) => [c, k]));
@@ -66,19 +62,10 @@ function encodeNumberLabels(vector: Vector, options: { classes?: readonly string
   const y = new Int32Array(vector.length).fill(-1);
   let at = 0;
   for (const data of chunks) {
-    const { values, bitmap } = numbersOf(data);
-    for (let i = 0; i < data.length; i++) {
-      const j = data.offset + i;
-      if (!bitmap || (bitmap[j >> 3]! >> (j & 7)) & 1) y[at + i] = classOf.get(values[j]!)!;
-    }
+    forEachCode(data, (i, v) => (y[at + i] = classOf.get(v)!));
     at += data.length;
   }
   return { y, classes };
-}
-
-/** A chunk's numbers and its validity bitmap (undefined: no nulls). */
-function numbersOf(data: Data): { values: ArrayLike<number>; bitmap: Uint8Array | undefined } {
-  return { values: data.values as ArrayLike<number>, bitmap: data.nullCount > 0 ? data.nullBitmap : undefined };
 }
 
 /**
@@ -115,7 +102,7 @@ function encodeDictionaryLabels(vector: Vector, options: { classes?: readonly st
   return { y, classes };
 }
 
-/** Calls visit(row, code) for the chunk's valid rows. */
+/** Calls visit(row, value) for the chunk's valid rows: a dictionary's codes, or plain numbers. */
 function forEachCode(data: Data, visit: (row: number, code: number) => void): void {
   const codes = data.values as ArrayLike<number | bigint>;
   const bitmap = data.nullCount > 0 ? data.nullBitmap : undefined;
