@@ -3,7 +3,7 @@
  * seconds of each of N loads (the first is cold: wasm and JIT warm-up), rows, the Arrow table's
  * bytes, and memory from /proc/self/status: resident set just before the first load and its high
  * -water mark after the loads (run with N = 1 for the peak of one load).
- * Usage: tsx bench/load-once.ts FILE N
+ * Usage: tsx bench/load-once.ts FILE N (`npm run bench` runs its bundle: bench/run.ts)
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';

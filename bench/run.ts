@@ -2,7 +2,8 @@
  * `npm run bench`: our load speed and memory beside peers measured in the same run, on KDD Cup 99
  * 10 % (494,021 rows × 42) as CSV.gz (no header) and as Parquet.
  * - ours: loadTable (src/core/io/load.ts) on nodeFileSource (as the CLI's data worker) with Node's zlib, 3 loads in one fresh process; the
- *   median is reported, and the first (cold: wasm compile and JIT warm-up) beside it;
+ *   median is reported, and the first (cold: wasm compile and JIT warm-up) beside it. The timing
+ *   process and its Parquet helper run bundled, as the CLI does (bench/out/load-bundle/);
  * - pandas read_csv (Debian's python3-pandas, which has no Parquet engine): median of 3;
  * - Polars (nodejs-polars): median of 3;
  * - memory: one load in another fresh process, high-water mark of its resident set minus the
@@ -33,11 +34,15 @@ const checked = (who: string, r: Run): Run => {
   if (r.rows !== ROWS) throw new Error(`${who} read ${r.rows} rows, not ${ROWS}`);
   return r;
 };
-const tsx = here('../node_modules/.bin/tsx');
+// Ours runs as the CLI does: bundled (scripts/build-cli.mjs) with the CLI's workers, so the helper
+// threads and the timing process run plain JavaScript, not the sources through tsx.
+const BUNDLE = here('./out/load-bundle/');
+execFileSync(process.execPath, [here('../scripts/build-cli.mjs'), BUNDLE, `load-once=${here('./load-once.ts')}`], { stdio: 'inherit' });
+const loadOnce = `${BUNDLE}load-once.mjs`;
 
 const results = sets.map((set) => {
-  const ours = checked('ours', run(tsx, [here('./load-once.ts'), set.path, String(REPEAT)]));
-  const memory = checked('ours', run(tsx, [here('./load-once.ts'), set.path, '1']));
+  const ours = checked('ours', run(process.execPath, [loadOnce, set.path, String(REPEAT)]));
+  const memory = checked('ours', run(process.execPath, [loadOnce, set.path, '1']));
   const polars = checked('polars', run('node', [here('./polars-load.mjs'), set.path, set.polars, String(REPEAT)]));
   const pandas = set.pandas && existsSync('/usr/bin/python3') ? checked('pandas', run('/usr/bin/python3', [here('./peers-load.py'), set.path, String(REPEAT)])) : null;
   const oursS = median(ours.seconds);
@@ -66,7 +71,7 @@ const f = (x: number | null, d = 2) => (x === null ? '—' : x.toFixed(d));
 const mark = (x: number | null, goal: number) => (x === null ? ' ' : x <= goal ? '✓' : '✗');
 console.log(`Load: KDD Cup 99 10 % (${ROWS.toLocaleString('en')} rows × 42), seconds, median of ${REPEAT} (ours in one fresh process; cold = its first load)`);
 console.log('timed, for every reader: from the file on disk to a table in memory, in the timing process (no process or worker start-up):');
-console.log('  ours    loadTable(nodeFileSource(file)) as the CLI\'s data worker: reads the file, gunzips (zlib thread) or decodes Parquet (our TypeScript decoder; parquet-wasm for what it does not cover), parses, builds the Arrow table');
+console.log('  ours    loadTable(nodeFileSource(file)) as the CLI\'s data worker, bundled as the CLI is: reads the file, gunzips (zlib thread) or decodes Parquet (our TypeScript decoder; parquet-wasm for what it does not cover), parses, builds the Arrow table');
 console.log('          Parquet columns are shared with a helper thread started before the loads, as the app\'s data worker starts it (LoadOptions.parquetHelper)');
 console.log('  polars  readCSV(readFileSync(file), { hasHeader: false }) / readParquet(file)   pandas  read_csv(file, header=None)');
 console.log(`goals: ours/pandas ≤ ${GOALS.oursOverPandas}, ours/polars ≤ ${GOALS.oursOverPolars}, peak memory ≤ ${GOALS.peakOverArrow}× the Arrow table`);

@@ -6,15 +6,18 @@ import { build } from 'esbuild';
 import { rmSync, writeFileSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
-// Usage: node scripts/build-cli.mjs [OUT_DIR] (default dist-cli/, where bin/workbench.mjs looks).
+// Usage: node scripts/build-cli.mjs [OUT_DIR [NAME=ENTRY ...]] (default dist-cli/, where
+// bin/workbench.mjs looks); extra entries are bundled beside the CLI's, sharing its chunks and
+// workers (the load benchmark's timing process: bench/run.ts).
 const out = process.argv[2] ?? `${root}dist-cli`;
+const extra = Object.fromEntries(process.argv.slice(3).map((arg) => arg.split('=')));
 const workers = ['data', 'forest', 'parquet', 'round'];
 
 const start = Date.now();
 rmSync(out, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { main: 'src/cli/main.ts', ...Object.fromEntries(workers.map((w) => [`${w}.node-worker`, `src/workers/${w}.node-worker.ts`])) },
+  entryPoints: { main: 'src/cli/main.ts', ...extra, ...Object.fromEntries(workers.map((w) => [`${w}.node-worker`, `src/workers/${w}.node-worker.ts`])) },
   outdir: out,
   bundle: true,
   // Shared code in chunks beside the entries (src/workers/node-worker-script.ts finds the workers next to itself).
