@@ -73,23 +73,26 @@ describe('WebAssembly histogram loops', () => {
     const { scratch, work } = fast!;
     const n = matrix.rows;
     for (let i = 0; i < n; i++) scratch.gh.set([((i * 7919) % 65536) - 32768, (i * 104729) % 65536], 2 * i);
-    const features = Int32Array.of(0, 2, 3, 4, 5, 6);
-    const jsRoot = new Float64Array(layout.slotSize);
-    buildRootHistogram(matrix, layout, features, scratch.gh, jsRoot);
-    const [root, level] = scratch.hist;
-    root.fill(0);
-    work.buildRoot(features, scratch.gh, root, undefined, new Float64Array(4));
-    expect(root.subarray(0, layout.slotSize)).toEqual(jsRoot);
     // Two splits: the first's small child = rows ≡ 0 mod 3 (slot 1), the second's = a run of rows (slot 2).
     const list = [...Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 === 0), ...Array.from({ length: 500 }, (_, i) => i + 7)];
     scratch.rows.set(list);
     const segments = Int32Array.of(1, 0, list.length - 500, 0, 2, list.length - 500, list.length, 0);
-    const parent = new Float64Array(root.buffer, root.byteOffset, layout.slotSize);
-    const jsLevel = new Float64Array(4 * layout.slotSize);
-    buildLevelHistograms(matrix, layout, features, scratch.rows, scratch.gh, segments, 2, jsLevel, jsRoot);
-    work.buildLevel(features, scratch.rows, scratch.gh, segments, 2, level, parent, undefined, new Float64Array(16));
-    expect(level.subarray(0, 4 * layout.slotSize)).toEqual(jsLevel);
-    expect(jsLevel.some((v, x) => x >= 2 * layout.slotSize && v !== 0)).toBe(true);
+    // Four features a pass, then the one to three left one at a time: every grouping (of the 7).
+    for (const count of [1, 2, 3, 5, 6, 7]) {
+      const features = Int32Array.of(0, 2, 3, 4, 5, 6, 1).subarray(0, count);
+      const jsRoot = new Float64Array(layout.slotSize);
+      buildRootHistogram(matrix, layout, features, scratch.gh, jsRoot);
+      const [root, level] = scratch.hist;
+      root.fill(0);
+      work.buildRoot(features, scratch.gh, root, undefined, new Float64Array(4));
+      expect(root.subarray(0, layout.slotSize)).toEqual(jsRoot);
+      const parent = new Float64Array(root.buffer, root.byteOffset, layout.slotSize);
+      const jsLevel = new Float64Array(4 * layout.slotSize);
+      buildLevelHistograms(matrix, layout, features, scratch.rows, scratch.gh, segments, 2, jsLevel, jsRoot);
+      work.buildLevel(features, scratch.rows, scratch.gh, segments, 2, level, parent, undefined, new Float64Array(16));
+      expect(level.subarray(0, 4 * layout.slotSize), `${count} features`).toEqual(jsLevel);
+      expect(jsLevel.some((v, x) => x >= 2 * layout.slotSize && v !== 0)).toBe(true);
+    }
   });
 
   it('grow the same trees as the JS reference: binary and softmax, sampled rows and features', async () => {
