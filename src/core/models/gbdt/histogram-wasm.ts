@@ -147,7 +147,7 @@ function wasmRoot(k: HistogramKernels, binsAt: number, n: number, offsets: Int32
   if (!sparse || count === features.length) return;
 
   const { plan, entriesAt, totalAt } = sparse;
-  k.total(ghAt, ghAt + 16 * n, totalAt);
+  k.total(ghAt, end, totalAt);
   for (const f of features) {
     const d = plan.dominant[f]!;
     if (d < 0) continue;
